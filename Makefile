@@ -1,0 +1,56 @@
+# Two commands matter (see README): `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench lock messages clean
+
+$(VENV)/.runtime: requirements.lock scripts/bootstrap
+	scripts/bootstrap runtime
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.lock scripts/bootstrap
+	scripts/bootstrap dev
+	@touch $@
+
+## Serve the platform with demo content on http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set).
+run: $(VENV)/.runtime
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## The whole test suite: lint, format check, unit and browser tests.
+test: $(VENV)/.dev
+	scripts/bootstrap browser
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --settings=elearning.test_settings
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Benchmarks print their figures (they are not timed tests).
+bench: $(VENV)/.dev
+	$(PY) benchmarks/officer_import.py
+
+## Regenerate the lock files from pyproject.toml.
+lock: $(VENV)/.dev
+	$(VENV)/bin/pip install --quiet "pip-tools>=7.4"
+	$(VENV)/bin/pip-compile --quiet --strip-extras --generate-hashes --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --strip-extras --generate-hashes --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+## Refresh the translation catalogues after changing user-facing text.
+messages: $(VENV)/.dev
+	$(PY) manage.py makemessages --locale vi --locale en --no-obsolete --ignore=.venv --ignore=staticfiles --add-location=file
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,110 @@
+"""Wagtail admin views for officers, scoped to what the signed-in user may see."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
+
+from .forms import OfficerImportForm
+from .importing import TEMPLATE_HEADERS, import_officers
+from .models import Officer
+
+
+class ScopedObjectMixin:
+    """A user reaches only officers inside their area; others look like they do not exist."""
+
+    def get_object(self, queryset=None):
+        officer = super().get_object(queryset)
+        if not Officer.objects.visible_to(self.request.user).filter(pk=officer.pk).exists():
+            raise Http404
+        return officer
+
+
+class OfficerIndexView(IndexView):
+    def get_base_queryset(self):
+        return Officer.objects.visible_to(self.request.user).select_related(
+            "unit__parent", "job_position", "user"
+        )
+
+
+class OfficerCreateView(CreateView):
+    pass
+
+
+class OfficerEditView(ScopedObjectMixin, EditView):
+    pass
+
+
+class OfficerDeleteView(ScopedObjectMixin, DeleteView):
+    pass
+
+
+class OfficerHistoryView(ScopedObjectMixin, HistoryView):
+    pass
+
+
+class OfficerUsageView(ScopedObjectMixin, UsageView):
+    pass
+
+
+class OfficerImportView(WagtailAdminTemplateMixin, FormView):
+    page_title = gettext_lazy("Import officers")
+    header_icon = "upload"
+    template_name = "officers/admin/import.html"
+    form_class = OfficerImportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("officers.import_officers"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "max_bytes": settings.OFFICER_IMPORT_MAX_BYTES}
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        result = import_officers(upload.read(), upload.name, user=self.request.user)
+        if not result.ok:
+            messages.error(
+                self.request,
+                _("Nothing was imported: the file has %(count)d problem(s). Fix them and upload "
+                  "the file again.") % {"count": len(result.problems)},
+            )
+            return self.render_to_response(
+                self.get_context_data(form=form, problems=result.problems, filename=upload.name)
+            )
+        messages.success(
+            self.request,
+            _("%(file)s imported: %(created)d officers added, %(updated)d updated, "
+              "%(unchanged)d unchanged.")
+            % {"file": upload.name, "created": result.created, "updated": result.updated,
+               "unchanged": result.unchanged},
+        )
+        return redirect("officer:index")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "headers": TEMPLATE_HEADERS}
+
+
+def import_template(request):
+    """An empty CSV with the expected columns, for HR to fill in."""
+    if not request.user.has_perm("officers.import_officers"):
+        raise PermissionDenied
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-can-bo.csv"'
+    response.write("\ufeff")  # BOM, so that Excel reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(TEMPLATE_HEADERS)
+    writer.writerow(["nguyenvana", "Nguyễn Văn A", "03172", "van-thu", "Văn thư",
+                     "nguyenvana@example.vn", "0912345678", "011090001234", "nva.nasang"])
+    return response

@@ -1,0 +1,101 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from units.models import AdministrativeUnit
+
+from . import roles
+from .models import Officer
+
+OFFICER_FORM_FIELDS = [
+    "full_name",
+    "unit",
+    "job_position",
+    "title",
+    "email",
+    "phone",
+    "national_id",
+    "procedure_account",
+]
+
+
+def units_manageable_by(user):
+    """Units in force that a user may put officers in: their area for HR, all for admins."""
+    units = AdministrativeUnit.objects.current().select_related("parent")
+    if roles.is_administrator(user):
+        return units
+    scope = roles.hr_scope_of(user)
+    return units.within(scope) if scope else units.none()
+
+
+class OfficerAdminForm(WagtailAdminModelForm):
+    """Officer form for HR: units limited to the HR officer's area; a login on creation."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("The officer logs in with this name and sets a password by email."),
+    )
+
+    class Meta:
+        model = Officer
+        fields = OFFICER_FORM_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["username"]
+        if self.for_user is not None:
+            self.fields["unit"].queryset = units_manageable_by(self.for_user)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+    def clean_phone(self):
+        from .models import normalize_phone
+
+        return normalize_phone(self.cleaned_data["phone"])
+
+    @transaction.atomic
+    def save(self, commit=True):
+        officer = super().save(commit=False)
+        if not officer.pk:
+            user = get_user_model()(username=self.cleaned_data["username"], email=officer.email)
+            user.set_unusable_password()
+            user.save()
+            user.groups.add(Group.objects.get(name=roles.LEARNER))
+            officer.user = user
+        elif officer.email and officer.user.email != officer.email:
+            officer.user.email = officer.email
+            officer.user.save(update_fields=["email"])
+        if commit:
+            officer.save()
+        return officer
+
+
+class OfficerImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (UTF-8) or Excel .xlsx; the first row holds the column names."),
+    )
+
+    def __init__(self, *args, max_bytes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if self.max_bytes and upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB. Split it into smaller files.")
+                % {"size": self.max_bytes // (1024 * 1024)}
+            )
+        return upload

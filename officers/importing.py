@@ -1,0 +1,459 @@
+"""Bulk import of officers from CSV or XLSX files, all-or-nothing.
+
+Every row is checked before anything is written. A file with any bad row changes nothing and
+yields the list of problems by row and column; a good file creates or updates officers (keyed
+by the login name), so importing the same file twice changes nothing the second time.
+"""
+
+import csv
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from units.models import AdministrativeUnit
+
+from . import roles
+from .models import JobPosition, Officer, national_id_validator, normalize_phone, phone_validator
+from .names import sort_key
+
+CHUNK = 900  # stays under SQLite's limit on query parameters
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: str
+    aliases: tuple
+    required: bool = False
+
+
+COLUMNS = [
+    Column("username", gettext_lazy("Username"), ("ten_dang_nhap", "username"), True),
+    Column("full_name", gettext_lazy("Full name"), ("ho_va_ten", "ho_ten", "full_name"), True),
+    Column("unit_code", gettext_lazy("Unit code"), ("ma_don_vi", "ma_dvhc", "unit_code"), True),
+    Column(
+        "job_position",
+        gettext_lazy("Job position"),
+        ("vi_tri_viec_lam", "ma_vi_tri_viec_lam", "job_position"),
+    ),
+    Column("title", gettext_lazy("Title"), ("chuc_danh", "title")),
+    Column("email", gettext_lazy("Email"), ("email", "thu_dien_tu")),
+    Column("phone", gettext_lazy("Phone"), ("so_dien_thoai", "dien_thoai", "phone")),
+    Column(
+        "national_id",
+        gettext_lazy("Citizen ID (CCCD)"),
+        ("cccd", "so_cccd", "so_dinh_danh_ca_nhan", "national_id"),
+    ),
+    Column(
+        "procedure_account",
+        gettext_lazy("Procedure-system account"),
+        ("tai_khoan_mot_cua", "tai_khoan_he_thong_tthc", "procedure_account"),
+    ),
+]
+# The headers of the template file offered for download, in Vietnamese as HR writes them.
+TEMPLATE_HEADERS = [
+    "Tên đăng nhập",
+    "Họ và tên",
+    "Mã đơn vị",
+    "Vị trí việc làm",
+    "Chức danh",
+    "Email",
+    "Số điện thoại",
+    "CCCD",
+    "Tài khoản một cửa",
+]
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read."""
+
+
+@dataclass
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        if self.row:
+            return _("Row %(row)d, column “%(column)s”: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return self.message
+
+
+@dataclass
+class ImportResult:
+    problems: list = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+def header_key(text):
+    """'Họ và tên' → 'ho_va_ten': headers match without accents, case or punctuation."""
+    text = unicodedata.normalize("NFD", str(text or "").strip().lower().replace("đ", "d"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return "_".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def read_table(content, filename):
+    """Header and rows (lists of strings, with their row numbers) from CSV or XLSX bytes."""
+    name = filename.lower()
+    is_zip = content[:4] == b"PK\x03\x04"
+    if name.endswith(".xls") or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportFileError(
+            _("This is an old Excel (.xls) file. Save it as Excel Workbook (.xlsx) or CSV UTF-8.")
+        )
+    if name.endswith(".xlsx") or is_zip:
+        return _read_xlsx(content)
+    if name.endswith(".csv") or name.endswith(".txt"):
+        return _read_csv(content)
+    raise ImportFileError(_("Unsupported file type. Upload a .csv (UTF-8) or .xlsx file."))
+
+
+def _read_csv(content):
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = content.decode("utf-16")
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = content[: error.start].count(b"\n") + 1
+            raise ImportFileError(
+                _(
+                    "The file is not in UTF-8 (unreadable text on line %(line)d). In Excel, "
+                    "choose Save As → “CSV UTF-8 (Comma delimited)”."
+                )
+                % {"line": line}
+            ) from error
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
+    return rows[0], [(number, row) for number, row in enumerate(rows[1:], start=2)]
+
+
+def _read_xlsx(content):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError(
+            _("The Excel file cannot be opened; it may be damaged. Save it again as .xlsx.")
+        ) from error
+    try:
+        sheet = workbook.worksheets[0]
+        rows = [
+            (number, [_cell_text(value) for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    return rows[0][1], rows[1:]
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def map_columns(header):
+    """Index of each known field in the header; problems for missing or unknown columns."""
+    by_alias = {alias: column for column in COLUMNS for alias in column.aliases}
+    positions, problems, seen = {}, [], {}
+    for index, text in enumerate(header):
+        key = header_key(text)
+        if not key:
+            continue
+        column = by_alias.get(key)
+        if column is None:
+            problems.append(
+                RowProblem(1, str(text), _("unknown column. Expected columns: %(columns)s.")
+                           % {"columns": ", ".join(TEMPLATE_HEADERS)})
+            )
+        elif column.field in seen:
+            problems.append(RowProblem(1, str(text), _("this column appears twice.")))
+        else:
+            seen[column.field] = text
+            positions[column.field] = index
+    missing = [str(c.label) for c in COLUMNS if c.required and c.field not in positions]
+    if missing:
+        problems.append(
+            RowProblem(0, "", _("Required columns are missing: %(columns)s. The first row must "
+                                "hold the column names.") % {"columns": ", ".join(missing)})
+        )
+    return positions, {field: str(text) for field, text in seen.items()}, problems
+
+
+def import_officers(content, filename, user=None):
+    """Validate the whole file, then save it in one transaction, or save nothing.
+
+    `user` is the HR officer importing; rows for units outside their area are refused.
+    None means an unrestricted import (management command).
+    """
+    result = ImportResult()
+    try:
+        header, rows = read_table(content, filename)
+    except ImportFileError as error:
+        result.problems.append(RowProblem(0, "", str(error)))
+        return result
+    positions, headers, result.problems = map_columns(header)
+    if result.problems:
+        return result
+    records = [
+        (number, {f: (row[i].strip() if i < len(row) else "") for f, i in positions.items()})
+        for number, row in rows
+        if any(cell.strip() for cell in row)
+    ]
+    if not records:
+        result.problems.append(RowProblem(0, "", _("The file has no officer rows.")))
+        return result
+    checker = RowChecker(records, headers, user)
+    result.problems = checker.problems
+    if result.problems:
+        return result
+    _save(checker, result)
+    return result
+
+
+class RowChecker:
+    """Checks every row against the rules and the database, with a few queries in all."""
+
+    def __init__(self, records, headers, user):
+        self.records, self.headers, self.user = records, headers, user
+        self.problems = []
+        column = {c.field: c for c in COLUMNS}
+        self.header_of = lambda f: headers.get(f, str(column[f].label))
+        self._load_reference_data()
+        for number, values in records:
+            self._check(number, values)
+        self.problems.sort(key=lambda p: p.row)
+
+    def _load_reference_data(self):
+        records = self.records
+        codes = {v["unit_code"] for _n, v in records}
+        self.units = {u.code: u for u in AdministrativeUnit.objects.current().filter(code__in=codes)}
+        self.scope = None if self.user is None or roles.is_administrator(self.user) else (
+            roles.hr_scope_of(self.user)
+        )
+        if self.user is not None and self.scope is None and not roles.is_administrator(self.user):
+            self.problems.append(RowProblem(0, "", _("Only HR and administrators can import officers.")))
+        self.positions = {p.code: p for p in JobPosition.objects.all()}
+        usernames = [v["username"] for _n, v in records]
+        User = get_user_model()
+        self.users = {}
+        self.officers = {}
+        for chunk in _chunks(usernames):
+            for user in User.objects.filter(username__in=chunk).select_related(
+                "officer__unit__parent"
+            ):
+                self.users[user.username] = user
+                officer = getattr(user, "officer", None)
+                if officer is not None:
+                    self.officers[user.username] = officer
+        self.taken = {}
+        for field_name in ("national_id", "procedure_account"):
+            values = [v[field_name] for _n, v in records if v.get(field_name)]
+            owners = {}
+            for chunk in _chunks(values):
+                owners.update(
+                    Officer.objects.filter(**{f"{field_name}__in": chunk}).values_list(
+                        field_name, "user__username"
+                    )
+                )
+            self.taken[field_name] = owners
+        self.first_row = {"username": {}, "national_id": {}, "procedure_account": {}}
+
+    def _problem(self, number, field_name, message):
+        self.problems.append(RowProblem(number, self.header_of(field_name), message))
+
+    def _check(self, number, values):
+        username = values["username"]
+        if not username:
+            self._problem(number, "username", _("the username is missing."))
+        else:
+            try:
+                UnicodeUsernameValidator()(username)
+                if len(username) > 150:
+                    raise ValidationError("too long")
+            except ValidationError:
+                self._problem(number, "username", _(
+                    "“%(value)s” is not a valid username: use at most 150 letters, digits and "
+                    "@ . + - _ without spaces.") % {"value": username})
+            self._check_unique_in_file(number, "username", username)
+            officer = self.officers.get(username)
+            if officer is not None and self.scope is not None and not self.scope.contains(officer.unit):
+                self._problem(number, "username", _(
+                    "account “%(value)s” belongs to an officer outside your area.")
+                    % {"value": username})
+
+        name = " ".join(values["full_name"].split())
+        if not name:
+            self._problem(number, "full_name", _("the full name is missing."))
+        elif len(name) > 150:
+            self._problem(number, "full_name", _("the full name is longer than 150 characters."))
+
+        code = values["unit_code"]
+        unit = self.units.get(code)
+        if not code:
+            self._problem(number, "unit_code", _("the unit code is missing."))
+        elif unit is None:
+            self._problem(number, "unit_code", _(
+                "no administrative unit in force has code “%(value)s” (a commune has 5 digits, "
+                "a province 2).") % {"value": code})
+        elif self.scope is not None and not self.scope.contains(unit):
+            self._problem(number, "unit_code", _(
+                "%(unit)s is outside your area (%(scope)s).") % {"unit": unit, "scope": self.scope})
+
+        position = values.get("job_position", "")
+        if position and position not in self.positions:
+            self._problem(number, "job_position", _(
+                "unknown job position “%(value)s”. Known codes: %(codes)s.")
+                % {"value": position, "codes": ", ".join(sorted(self.positions))})
+
+        if len(values.get("title", "")) > 150:
+            self._problem(number, "title", _("the title is longer than 150 characters."))
+
+        email = values.get("email", "")
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                self._problem(number, "email", _("“%(value)s” is not a valid email address.")
+                              % {"value": email})
+
+        phone = normalize_phone(values.get("phone", ""))
+        values["phone"] = phone
+        if phone:
+            try:
+                phone_validator(phone)
+            except ValidationError:
+                self._problem(number, "phone", _(
+                    "“%(value)s” is not a Vietnamese phone number (0 followed by 9 digits). If "
+                    "Excel dropped the leading 0, format the column as Text.") % {"value": phone})
+
+        for field_name in ("national_id", "procedure_account"):
+            value = values.get(field_name, "")
+            if not value:
+                continue
+            if field_name == "national_id":
+                try:
+                    national_id_validator(value)
+                except ValidationError:
+                    self._problem(number, field_name, _(
+                        "“%(value)s” is not a citizen ID: it has exactly 12 digits. If Excel "
+                        "dropped the leading 0, format the column as Text.") % {"value": value})
+                    continue
+            elif len(value) > 100:
+                self._problem(number, field_name, _("longer than 100 characters."))
+                continue
+            self._check_unique_in_file(number, field_name, value)
+            owner = self.taken[field_name].get(value)
+            if owner is not None and owner != username:
+                self._problem(number, field_name, _(
+                    "“%(value)s” already belongs to another officer (account %(owner)s).")
+                    % {"value": value, "owner": owner})
+
+    def _check_unique_in_file(self, number, field_name, value):
+        first = self.first_row[field_name].setdefault(value, number)
+        if first != number:
+            self._problem(number, field_name, _("“%(value)s” is also on row %(row)d.")
+                          % {"value": value, "row": first})
+
+
+def _chunks(values):
+    values = list(values)
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+OFFICER_FIELDS = ["full_name", "unit", "job_position", "title", "email", "phone", "national_id",
+                  "procedure_account", "sort_key"]
+
+
+@transaction.atomic
+def _save(checker, result):
+    User = get_user_model()
+    new_users = []
+    changed_users = []
+    for _number, values in checker.records:
+        user = checker.users.get(values["username"])
+        if user is None:
+            user = User(username=values["username"], email=values.get("email", ""))
+            user.set_unusable_password()
+            new_users.append(user)
+            checker.users[user.username] = user
+        elif values.get("email", "") and user.email != values["email"]:
+            user.email = values["email"]
+            changed_users.append(user)
+    User.objects.bulk_create(new_users, batch_size=500)
+    User.objects.bulk_update(changed_users, ["email"], batch_size=500)
+    if new_users:
+        learner = Group.objects.get(name=roles.LEARNER)
+        Membership = User.groups.through
+        Membership.objects.bulk_create(
+            [Membership(user_id=u.pk, group_id=learner.pk) for u in new_users], batch_size=500
+        )
+
+    to_create, to_update = [], []
+    for _number, values in checker.records:
+        user = checker.users[values["username"]]
+        wanted = {
+            "full_name": " ".join(values["full_name"].split()),
+            "unit": checker.units[values["unit_code"]],
+            "job_position": checker.positions.get(values.get("job_position", "")),
+            "title": values.get("title", ""),
+            "email": values.get("email", ""),
+            "phone": values.get("phone", ""),
+            "national_id": values.get("national_id", ""),
+            "procedure_account": values.get("procedure_account", ""),
+        }
+        wanted["sort_key"] = sort_key(wanted["full_name"])
+        officer = checker.officers.get(user.username)
+        if officer is None:
+            to_create.append(Officer(user=user, **wanted))
+        elif any(getattr(officer, f) != v for f, v in wanted.items()):
+            for f, v in wanted.items():
+                setattr(officer, f, v)
+            to_update.append(officer)
+        else:
+            result.unchanged += 1
+    # Values moving between two officers in one file (a swapped CCCD) would trip the unique
+    # constraints half-way through an update; clear them first, inside the same transaction.
+    _clear_moving_values(to_update)
+    Officer.objects.bulk_create(to_create, batch_size=500)
+    Officer.objects.bulk_update(to_update, OFFICER_FIELDS, batch_size=500)
+    result.created, result.updated = len(to_create), len(to_update)
+
+
+def _clear_moving_values(officers):
+    for field_name in ("national_id", "procedure_account"):
+        for ids in _chunks(o.pk for o in officers):
+            Officer.objects.filter(pk__in=ids).exclude(**{field_name: ""}).update(**{field_name: ""})

@@ -1,0 +1,144 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from units.models import AdministrativeUnit
+
+from .names import sort_key, split_name
+
+# Citizen ID (CCCD): 12 digits. Phone: Vietnamese numbers, 10 digits starting with 0 (or +84).
+national_id_validator = RegexValidator(r"^\d{12}$", _("A citizen ID (CCCD) has exactly 12 digits."))
+phone_validator = RegexValidator(
+    r"^(0|\+84)\d{9}$", _("Enter a Vietnamese phone number: 0 followed by 9 digits.")
+)
+
+
+def normalize_phone(value):
+    return re.sub(r"[\s.\-()]", "", value or "")
+
+
+class JobPosition(models.Model):
+    """A job position (vị trí việc làm) in a commune-level government (Decree 150/2025)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("job position")
+        verbose_name_plural = _("job positions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OfficerQuerySet(models.QuerySet):
+    def in_unit(self, unit):
+        """Officers of the unit and of every unit under it."""
+        return self.filter(
+            Q(unit=unit) | Q(unit__parent=unit) | Q(unit__parent__parent=unit)
+        )
+
+    def visible_to(self, user):
+        """What a user may see: everything for administrators, their unit's tree for HR."""
+        from .roles import hr_scope_of, is_administrator
+
+        if is_administrator(user):
+            return self
+        scope = hr_scope_of(user)
+        if scope is None:
+            return self.none()
+        return self.in_unit(scope)
+
+    def in_name_order(self):
+        return self.order_by("sort_key", "pk")
+
+
+class Officer(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="officer",
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
+    job_position = models.ForeignKey(
+        JobPosition,
+        verbose_name=_("job position"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
+    title = models.CharField(_("title"), max_length=150, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=15, blank=True, validators=[phone_validator])
+    national_id = models.CharField(
+        _("citizen ID (CCCD)"),
+        max_length=12,
+        blank=True,
+        validators=[national_id_validator],
+        help_text=_("Optional. Personal data: only HR of the officer's unit can see it."),
+    )
+    procedure_account = models.CharField(
+        _("procedure-system account"),
+        max_length=100,
+        blank=True,
+        help_text=_("The officer's account in the provincial administrative-procedure system."),
+    )
+    sort_key = models.CharField(max_length=400, editable=False, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OfficerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+        ordering = ["sort_key", "pk"]
+        permissions = [("import_officers", _("Can import officers from a file"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"],
+                condition=~Q(national_id=""),
+                name="unique_national_id_when_given",
+            ),
+            models.UniqueConstraint(
+                fields=["procedure_account"],
+                condition=~Q(procedure_account=""),
+                name="unique_procedure_account_when_given",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def family_name(self):
+        return split_name(self.full_name)[0]
+
+    @property
+    def given_name(self):
+        return split_name(self.full_name)[2]
+
+    def clean(self):
+        self.full_name = " ".join(self.full_name.split())
+        self.phone = normalize_phone(self.phone)
+        if self.unit_id and not self.unit.is_current:
+            raise ValidationError(
+                {"unit": _("This unit no longer exists; choose a unit in force today.")}
+            )
+
+    def save(self, *args, **kwargs):
+        self.sort_key = sort_key(self.full_name)
+        super().save(*args, **kwargs)

@@ -1,0 +1,95 @@
+"""The platform's roles, as Django groups created by migration.
+
+Group names are stable identifiers in English; people see the translated labels.
+HR is scoped: an HR officer sees the officers of their own administrative unit and of
+every unit under it (a province's HR sees all its communes).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+LEARNER = "Learner"
+TRAINER = "Trainer"
+HR = "HR"
+ADMINISTRATOR = "Administrator"
+
+LABELS = {
+    LEARNER: _("Learner"),
+    TRAINER: _("Trainer"),
+    HR: _("HR"),
+    ADMINISTRATOR: _("Administrator"),
+}
+
+# Permissions each role gets, as (app_label, codename).
+PERMISSIONS = {
+    LEARNER: [],
+    TRAINER: [
+        ("wagtailadmin", "access_admin"),
+        ("wagtailimages", "add_image"),
+        ("wagtailimages", "change_image"),
+        ("wagtailimages", "choose_image"),
+        ("wagtaildocs", "add_document"),
+        ("wagtaildocs", "change_document"),
+        ("wagtaildocs", "choose_document"),
+    ],
+    HR: [
+        ("wagtailadmin", "access_admin"),
+        ("officers", "view_officer"),
+        ("officers", "add_officer"),
+        ("officers", "change_officer"),
+        ("officers", "import_officers"),
+    ],
+    ADMINISTRATOR: [
+        ("wagtailadmin", "access_admin"),
+        ("officers", "view_officer"),
+        ("officers", "add_officer"),
+        ("officers", "change_officer"),
+        ("officers", "delete_officer"),
+        ("officers", "import_officers"),
+        ("officers", "view_jobposition"),
+        ("officers", "add_jobposition"),
+        ("officers", "change_jobposition"),
+        ("units", "view_administrativeunit"),
+        ("auth", "add_user"),
+        ("auth", "change_user"),
+        ("auth", "delete_user"),
+        ("auth", "view_user"),
+        ("auth", "add_group"),
+        ("auth", "change_group"),
+        ("auth", "view_group"),
+        ("wagtailcore", "add_site"),
+        ("wagtailcore", "change_site"),
+    ],
+}
+
+
+def role_names(user):
+    """Names of the user's role groups, read once per user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_role_names"):
+        user._role_names = frozenset(user.groups.values_list("name", flat=True))
+    return user._role_names
+
+
+def has_role(user, role):
+    return role in role_names(user)
+
+
+def is_administrator(user):
+    return user.is_authenticated and (user.is_superuser or has_role(user, ADMINISTRATOR))
+
+
+def hr_scope_of(user):
+    """The unit an HR user is responsible for, or None when the user is not HR."""
+    if not has_role(user, HR):
+        return None
+    officer = getattr(user, "officer", None)
+    return officer.unit if officer else None
+
+
+def can_manage(user, unit):
+    """Whether a user may see and change officers of this unit."""
+    if is_administrator(user):
+        return True
+    scope = hr_scope_of(user)
+    return scope is not None and scope.contains(unit)

@@ -23,8 +23,8 @@ from .models import Officer
 class ScopedObjectMixin:
     """A user reaches only officers inside their area; others look like they do not exist."""
 
-    def get_object(self, queryset=None):
-        officer = super().get_object(queryset)
+    def get_object(self, *args, **kwargs):
+        officer = super().get_object(*args, **kwargs)
         if not Officer.objects.visible_to(self.request.user).filter(pk=officer.pk).exists():
             raise Http404
         return officer

@@ -1,0 +1,44 @@
+import pytest
+
+from officers import roles
+from tests.factories import officer_with_role
+from units.loader import load_bundled_dien_bien
+
+
+@pytest.fixture
+def dien_bien(db):
+    """Điện Biên's real units (province 11, 45 communes, and the pre-2025 tree)."""
+    load_bundled_dien_bien()
+
+
+@pytest.fixture
+def hr_na_sang(dien_bien):
+    """HR officer of Xã Na Sang (03172)."""
+    return officer_with_role(roles.HR, "03172", username="hr.nasang").user
+
+
+@pytest.fixture
+def hr_muong_tung(dien_bien):
+    """HR officer of Xã Mường Tùng (03181)."""
+    return officer_with_role(roles.HR, "03181", username="hr.muongtung").user
+
+
+@pytest.fixture
+def hr_province(dien_bien):
+    """HR officer of the province of Điện Biên (11)."""
+    return officer_with_role(roles.HR, "11", username="hr.dienbien").user
+
+
+@pytest.fixture
+def administrator(dien_bien):
+    return officer_with_role(roles.ADMINISTRATOR, "11", username="admin.dienbien").user
+
+
+@pytest.fixture
+def trainer(dien_bien):
+    return officer_with_role(roles.TRAINER, "11", username="trainer.dienbien").user
+
+
+@pytest.fixture
+def learner(dien_bien):
+    return officer_with_role(roles.LEARNER, "03172", username="hocvien.nasang").user

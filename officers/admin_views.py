@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
@@ -23,11 +24,21 @@ from .models import Officer
 class ScopedObjectMixin:
     """A user reaches only officers inside their area; others look like they do not exist."""
 
+    def allowed_officers(self):
+        return Officer.objects.visible_to(self.request.user)
+
     def get_object(self, *args, **kwargs):
         officer = super().get_object(*args, **kwargs)
-        if not Officer.objects.visible_to(self.request.user).filter(pk=officer.pk).exists():
+        if not self.allowed_officers().filter(pk=officer.pk).exists():
             raise Http404
         return officer
+
+
+class ManageableObjectMixin(ScopedObjectMixin):
+    """Changing needs more than seeing: HR cannot change an administrator's account."""
+
+    def allowed_officers(self):
+        return Officer.objects.manageable_by(self.request.user)
 
 
 class OfficerIndexView(IndexView):
@@ -41,11 +52,11 @@ class OfficerCreateView(CreateView):
     pass
 
 
-class OfficerEditView(ScopedObjectMixin, EditView):
+class OfficerEditView(ManageableObjectMixin, EditView):
     pass
 
 
-class OfficerDeleteView(ScopedObjectMixin, DeleteView):
+class OfficerDeleteView(ManageableObjectMixin, DeleteView):
     pass
 
 
@@ -68,6 +79,13 @@ class OfficerImportView(WagtailAdminTemplateMixin, FormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("officer:index"), "label": _("Officers")},
+            {"url": "", "label": self.page_title},
+        ]
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "max_bytes": settings.OFFICER_IMPORT_MAX_BYTES}
 
@@ -77,18 +95,27 @@ class OfficerImportView(WagtailAdminTemplateMixin, FormView):
         if not result.ok:
             messages.error(
                 self.request,
-                _("Nothing was imported: the file has %(count)d problem(s). Fix them and upload "
-                  "the file again.") % {"count": len(result.problems)},
+                _(
+                    "Nothing was imported: the file has %(count)d problem(s). Fix them and upload "
+                    "the file again."
+                )
+                % {"count": len(result.problems)},
             )
             return self.render_to_response(
                 self.get_context_data(form=form, problems=result.problems, filename=upload.name)
             )
         messages.success(
             self.request,
-            _("%(file)s imported: %(created)d officers added, %(updated)d updated, "
-              "%(unchanged)d unchanged.")
-            % {"file": upload.name, "created": result.created, "updated": result.updated,
-               "unchanged": result.unchanged},
+            _(
+                "%(file)s imported: %(created)d officers added, %(updated)d updated, "
+                "%(unchanged)d unchanged."
+            )
+            % {
+                "file": upload.name,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
         )
         return redirect("officer:index")
 
@@ -105,6 +132,17 @@ def import_template(request):
     response.write("\ufeff")  # BOM, so that Excel reads the file as UTF-8
     writer = csv.writer(response)
     writer.writerow(TEMPLATE_HEADERS)
-    writer.writerow(["nguyenvana", "Nguyễn Văn A", "03172", "van-thu", "Văn thư",
-                     "nguyenvana@example.vn", "0912345678", "011090001234", "nva.nasang"])
+    writer.writerow(
+        [
+            "nguyenvana",
+            "Nguyễn Văn A",
+            "03172",
+            "van-thu",
+            "Văn thư",
+            "nguyenvana@example.vn",
+            "0912345678",
+            "011090001234",
+            "nva.nasang",
+        ]
+    )
     return response

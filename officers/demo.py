@@ -50,15 +50,21 @@ def demo_officers():
             family = FAMILY[n % len(FAMILY)]
             middle = (MIDDLE_FEMALE if female else MIDDLE_MALE)[n // 2 % 4]
             given = (GIVEN_FEMALE if female else GIVEN_MALE)[(n * 3 + c_index) % 8]
-            rows.append((f"canbo{n + 1:02d}", f"{family} {middle} {given}", commune, position, title))
+            rows.append(
+                (f"canbo{n + 1:02d}", f"{family} {middle} {given}", commune, position, title)
+            )
     return rows
 
 
 @transaction.atomic
 def seed_demo():
     load_bundled_dien_bien()
-    units = {u.code: u for u in AdministrativeUnit.objects.current().filter(
-        code__in=["11", *DEMO_COMMUNES], level__in=[Level.PROVINCE, Level.COMMUNE])}
+    units = {
+        u.code: u
+        for u in AdministrativeUnit.objects.current().filter(
+            code__in=["11", *DEMO_COMMUNES], level__in=[Level.PROVINCE, Level.COMMUNE]
+        )
+    }
     positions = {p.code: p for p in JobPosition.objects.all()}
     groups = {g.name: g for g in Group.objects.filter(name__in=roles.LABELS)}
     User = get_user_model()
@@ -72,7 +78,9 @@ def seed_demo():
         else:
             user.set_unusable_password()
         user.save()
-        user.groups.set([groups[role]] if role == roles.LEARNER else [groups[role], groups[roles.LEARNER]])
+        user.groups.set(
+            [groups[role]] if role == roles.LEARNER else [groups[role], groups[roles.LEARNER]]
+        )
         officer = Officer.objects.filter(user=user).first() or Officer(user=user)
         officer.full_name = full_name
         officer.unit = units[unit_code]
@@ -85,6 +93,13 @@ def seed_demo():
     for username, full_name, role, unit_code, position_code in ROLE_ACCOUNTS:
         account(username, full_name, role, unit_code, position_code, password=DEMO_PASSWORD)
     for username, full_name, unit_code, position_code, title in demo_officers():
-        account(username, full_name, roles.LEARNER, unit_code, position_code, title,
-                password=DEMO_PASSWORD)
+        account(
+            username,
+            full_name,
+            roles.LEARNER,
+            unit_code,
+            position_code,
+            title,
+            password=DEMO_PASSWORD,
+        )
     return ROLE_ACCOUNTS

@@ -27,6 +27,8 @@ class OfficerFilterSet(WagtailFilterSet):
         return queryset.in_unit(unit)
 
     def filter_linked(self, queryset, name, linked):
-        return queryset.exclude(procedure_account="") if linked else queryset.filter(
-            procedure_account=""
+        return (
+            queryset.exclude(procedure_account="")
+            if linked
+            else queryset.filter(procedure_account="")
         )

@@ -9,6 +9,7 @@ import csv
 import io
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -150,27 +151,41 @@ def _read_csv(content):
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
-        raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
+        raise ImportFileError(
+            _("The CSV file is malformed: %(error)s") % {"error": error}
+        ) from error
     return rows[0], [(number, row) for number, row in enumerate(rows[1:], start=2)]
 
 
 def _read_xlsx(content):
     from openpyxl import load_workbook
 
+    # A damaged file can fail while opening or only while its sheet is read (bad XML, bad
+    # compressed data), so both are inside the same guard.
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        try:
+            sheet = workbook.worksheets[0]
+            rows = [
+                (number, [_cell_text(value) for value in values])
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ]
+        finally:
+            workbook.close()
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        IndexError,
+        OSError,
+        ValueError,
+        SyntaxError,  # xml.etree.ElementTree.ParseError
+        NotImplementedError,
+    ) as error:
         raise ImportFileError(
             _("The Excel file cannot be opened; it may be damaged. Save it again as .xlsx.")
         ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows = [
-            (number, [_cell_text(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
     if not rows:
         raise ImportFileError(_("The file is empty."))
     return rows[0][1], rows[1:]
@@ -195,8 +210,12 @@ def map_columns(header):
         column = by_alias.get(key)
         if column is None:
             problems.append(
-                RowProblem(1, str(text), _("unknown column. Expected columns: %(columns)s.")
-                           % {"columns": ", ".join(TEMPLATE_HEADERS)})
+                RowProblem(
+                    1,
+                    str(text),
+                    _("unknown column. Expected columns: %(columns)s.")
+                    % {"columns": ", ".join(TEMPLATE_HEADERS)},
+                )
             )
         elif column.field in seen:
             problems.append(RowProblem(1, str(text), _("this column appears twice.")))
@@ -206,8 +225,15 @@ def map_columns(header):
     missing = [str(c.label) for c in COLUMNS if c.required and c.field not in positions]
     if missing:
         problems.append(
-            RowProblem(0, "", _("Required columns are missing: %(columns)s. The first row must "
-                                "hold the column names.") % {"columns": ", ".join(missing)})
+            RowProblem(
+                0,
+                "",
+                _(
+                    "Required columns are missing: %(columns)s. The first row must "
+                    "hold the column names."
+                )
+                % {"columns": ", ".join(missing)},
+            )
         )
     return positions, {field: str(text) for field, text in seen.items()}, problems
 
@@ -259,25 +285,40 @@ class RowChecker:
     def _load_reference_data(self):
         records = self.records
         codes = {v["unit_code"] for _n, v in records}
-        self.units = {u.code: u for u in AdministrativeUnit.objects.current().filter(code__in=codes)}
-        self.scope = None if self.user is None or roles.is_administrator(self.user) else (
-            roles.hr_scope_of(self.user)
+        self.units = {
+            u.code: u for u in AdministrativeUnit.objects.current().filter(code__in=codes)
+        }
+        self.scope = (
+            None
+            if self.user is None or roles.is_administrator(self.user)
+            else (roles.hr_scope_of(self.user))
         )
         if self.user is not None and self.scope is None and not roles.is_administrator(self.user):
-            self.problems.append(RowProblem(0, "", _("Only HR and administrators can import officers.")))
+            self.problems.append(
+                RowProblem(0, "", _("Only HR and administrators can import officers."))
+            )
         self.positions = {p.code: p for p in JobPosition.objects.all()}
         usernames = [v["username"] for _n, v in records]
         User = get_user_model()
         self.users = {}
         self.officers = {}
+        self.privileged = set()
+        # Optional columns a file leaves out are not cleared on officers it updates.
+        self.updatable_fields = {"full_name", "unit", "sort_key", *self.headers}
         for chunk in _chunks(usernames):
             for user in User.objects.filter(username__in=chunk).select_related(
-                "officer__unit__parent"
+                "officer__unit__parent", "officer__job_position"
             ):
                 self.users[user.username] = user
                 officer = getattr(user, "officer", None)
                 if officer is not None:
                     self.officers[user.username] = officer
+            if self.scope is not None:
+                self.privileged.update(
+                    roles.privileged(User.objects.filter(username__in=chunk)).values_list(
+                        "username", flat=True
+                    )
+                )
         self.taken = {}
         for field_name in ("national_id", "procedure_account"):
             values = [v[field_name] for _n, v in records if v.get(field_name)]
@@ -290,6 +331,10 @@ class RowChecker:
                 )
             self.taken[field_name] = owners
         self.first_row = {"username": {}, "national_id": {}, "procedure_account": {}}
+        # Each username's row in this file, to let a CCCD move between two officers in it.
+        self.row_of = {}
+        for _n, values in records:
+            self.row_of.setdefault(values["username"], values)
 
     def _problem(self, number, field_name, message):
         self.problems.append(RowProblem(number, self.header_of(field_name), message))
@@ -304,15 +349,41 @@ class RowChecker:
                 if len(username) > 150:
                     raise ValidationError("too long")
             except ValidationError:
-                self._problem(number, "username", _(
-                    "“%(value)s” is not a valid username: use at most 150 letters, digits and "
-                    "@ . + - _ without spaces.") % {"value": username})
+                self._problem(
+                    number,
+                    "username",
+                    _(
+                        "“%(value)s” is not a valid username: use at most 150 letters, digits and "
+                        "@ . + - _ without spaces."
+                    )
+                    % {"value": username},
+                )
             self._check_unique_in_file(number, "username", username)
             officer = self.officers.get(username)
-            if officer is not None and self.scope is not None and not self.scope.contains(officer.unit):
-                self._problem(number, "username", _(
-                    "account “%(value)s” belongs to an officer outside your area.")
-                    % {"value": username})
+            # An HR officer may update officers of their area only; an existing account that
+            # is no officer (e.g. a superuser) is not theirs either: taking it over would let
+            # them set its email and reset its password.
+            if (
+                self.scope is not None
+                and username in self.users
+                and (officer is None or not self.scope.contains(officer.unit))
+            ):
+                self._problem(
+                    number,
+                    "username",
+                    _("account “%(value)s” belongs to an officer outside your area.")
+                    % {"value": username},
+                )
+            elif username in self.privileged:
+                self._problem(
+                    number,
+                    "username",
+                    _(
+                        "account “%(value)s” is an administrator's; only an administrator "
+                        "can change it."
+                    )
+                    % {"value": username},
+                )
 
         name = " ".join(values["full_name"].split())
         if not name:
@@ -325,18 +396,36 @@ class RowChecker:
         if not code:
             self._problem(number, "unit_code", _("the unit code is missing."))
         elif unit is None:
-            self._problem(number, "unit_code", _(
-                "no administrative unit in force has code “%(value)s” (a commune has 5 digits, "
-                "a province 2).") % {"value": code})
+            self._problem(
+                number,
+                "unit_code",
+                _(
+                    "no administrative unit in force has code “%(value)s” (a commune has 5 digits, "
+                    "a province 2)."
+                )
+                % {"value": code}
+                + (
+                    " " + _("If Excel dropped the leading 0, format the column as Text.")
+                    if code.isdigit() and len(code) in (1, 4)
+                    else ""
+                ),
+            )
         elif self.scope is not None and not self.scope.contains(unit):
-            self._problem(number, "unit_code", _(
-                "%(unit)s is outside your area (%(scope)s).") % {"unit": unit, "scope": self.scope})
+            self._problem(
+                number,
+                "unit_code",
+                _("%(unit)s is outside your area (%(scope)s).")
+                % {"unit": unit, "scope": self.scope},
+            )
 
         position = values.get("job_position", "")
         if position and position not in self.positions:
-            self._problem(number, "job_position", _(
-                "unknown job position “%(value)s”. Known codes: %(codes)s.")
-                % {"value": position, "codes": ", ".join(sorted(self.positions))})
+            self._problem(
+                number,
+                "job_position",
+                _("unknown job position “%(value)s”. Known codes: %(codes)s.")
+                % {"value": position, "codes": ", ".join(sorted(self.positions))},
+            )
 
         if len(values.get("title", "")) > 150:
             self._problem(number, "title", _("the title is longer than 150 characters."))
@@ -346,8 +435,11 @@ class RowChecker:
             try:
                 validate_email(email)
             except ValidationError:
-                self._problem(number, "email", _("“%(value)s” is not a valid email address.")
-                              % {"value": email})
+                self._problem(
+                    number,
+                    "email",
+                    _("“%(value)s” is not a valid email address.") % {"value": email},
+                )
 
         phone = normalize_phone(values.get("phone", ""))
         values["phone"] = phone
@@ -355,9 +447,15 @@ class RowChecker:
             try:
                 phone_validator(phone)
             except ValidationError:
-                self._problem(number, "phone", _(
-                    "“%(value)s” is not a Vietnamese phone number (0 followed by 9 digits). If "
-                    "Excel dropped the leading 0, format the column as Text.") % {"value": phone})
+                self._problem(
+                    number,
+                    "phone",
+                    _(
+                        "“%(value)s” is not a Vietnamese phone number (0 followed by 9 digits). If "
+                        "Excel dropped the leading 0, format the column as Text."
+                    )
+                    % {"value": phone},
+                )
 
         for field_name in ("national_id", "procedure_account"):
             value = values.get(field_name, "")
@@ -367,25 +465,46 @@ class RowChecker:
                 try:
                     national_id_validator(value)
                 except ValidationError:
-                    self._problem(number, field_name, _(
-                        "“%(value)s” is not a citizen ID: it has exactly 12 digits. If Excel "
-                        "dropped the leading 0, format the column as Text.") % {"value": value})
+                    self._problem(
+                        number,
+                        field_name,
+                        _(
+                            "“%(value)s” is not a citizen ID: it has exactly 12 digits. If Excel "
+                            "dropped the leading 0, format the column as Text."
+                        )
+                        % {"value": value},
+                    )
                     continue
             elif len(value) > 100:
                 self._problem(number, field_name, _("longer than 100 characters."))
                 continue
             self._check_unique_in_file(number, field_name, value)
             owner = self.taken[field_name].get(value)
-            if owner is not None and owner != username:
-                self._problem(number, field_name, _(
-                    "“%(value)s” already belongs to another officer (account %(owner)s).")
-                    % {"value": value, "owner": owner})
+            if (
+                owner is not None
+                and owner != username
+                and not self._gives_up(owner, field_name, value)
+            ):
+                self._problem(
+                    number,
+                    field_name,
+                    _("“%(value)s” already belongs to another officer (account %(owner)s).")
+                    % {"value": value, "owner": owner},
+                )
 
     def _check_unique_in_file(self, number, field_name, value):
         first = self.first_row[field_name].setdefault(value, number)
         if first != number:
-            self._problem(number, field_name, _("“%(value)s” is also on row %(row)d.")
-                          % {"value": value, "row": first})
+            self._problem(
+                number,
+                field_name,
+                _("“%(value)s” is also on row %(row)d.") % {"value": value, "row": first},
+            )
+
+    def _gives_up(self, owner, field_name, value):
+        """Whether the owner's own row in this file takes the value away from them."""
+        row = self.row_of.get(owner)
+        return row is not None and row.get(field_name, "") != value
 
 
 def _chunks(values):
@@ -394,8 +513,17 @@ def _chunks(values):
         yield values[start : start + CHUNK]
 
 
-OFFICER_FIELDS = ["full_name", "unit", "job_position", "title", "email", "phone", "national_id",
-                  "procedure_account", "sort_key"]
+OFFICER_FIELDS = [
+    "full_name",
+    "unit",
+    "job_position",
+    "title",
+    "email",
+    "phone",
+    "national_id",
+    "procedure_account",
+    "sort_key",
+]
 
 
 @transaction.atomic
@@ -437,6 +565,9 @@ def _save(checker, result):
         }
         wanted["sort_key"] = sort_key(wanted["full_name"])
         officer = checker.officers.get(user.username)
+        if officer is not None:
+            # A column left out of the file leaves that field as it is.
+            wanted = {f: v for f, v in wanted.items() if f in checker.updatable_fields}
         if officer is None:
             to_create.append(Officer(user=user, **wanted))
         elif any(getattr(officer, f) != v for f, v in wanted.items()):
@@ -456,4 +587,6 @@ def _save(checker, result):
 def _clear_moving_values(officers):
     for field_name in ("national_id", "procedure_account"):
         for ids in _chunks(o.pk for o in officers):
-            Officer.objects.filter(pk__in=ids).exclude(**{field_name: ""}).update(**{field_name: ""})
+            Officer.objects.filter(pk__in=ids).exclude(**{field_name: ""}).update(
+                **{field_name: ""}
+            )

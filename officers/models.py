@@ -40,9 +40,7 @@ class JobPosition(models.Model):
 class OfficerQuerySet(models.QuerySet):
     def in_unit(self, unit):
         """Officers of the unit and of every unit under it."""
-        return self.filter(
-            Q(unit=unit) | Q(unit__parent=unit) | Q(unit__parent__parent=unit)
-        )
+        return self.filter(Q(unit=unit) | Q(unit__parent=unit) | Q(unit__parent__parent=unit))
 
     def visible_to(self, user):
         """What a user may see: everything for administrators, their unit's tree for HR."""
@@ -54,6 +52,17 @@ class OfficerQuerySet(models.QuerySet):
         if scope is None:
             return self.none()
         return self.in_unit(scope)
+
+    def manageable_by(self, user):
+        """What a user may change: as visible_to, less administrators' accounts for HR."""
+        from django.contrib.auth import get_user_model
+
+        from .roles import is_administrator, privileged
+
+        visible = self.visible_to(user)
+        if is_administrator(user):
+            return visible
+        return visible.exclude(user__in=privileged(get_user_model().objects.all()))
 
     def in_name_order(self):
         return self.order_by("sort_key", "pk")
@@ -123,6 +132,10 @@ class Officer(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.sort_key = sort_key(self.full_name)
+        super().save(*args, **kwargs)
+
     @property
     def family_name(self):
         return split_name(self.full_name)[0]
@@ -138,7 +151,3 @@ class Officer(models.Model):
             raise ValidationError(
                 {"unit": _("This unit no longer exists; choose a unit in force today.")}
             )
-
-    def save(self, *args, **kwargs):
-        self.sort_key = sort_key(self.full_name)
-        super().save(*args, **kwargs)

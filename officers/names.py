@@ -14,6 +14,9 @@ ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 TONES = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 # Marks that make a distinct letter rather than a tone.
 LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn
+# Officer.sort_key holds 400 characters. The letters of a name of up to 150 characters (two
+# characters a letter, plus separators) always fit; only tone marks of very long names are cut.
+MAX_KEY_LENGTH = 400
 
 
 def split_name(full_name):
@@ -70,7 +73,5 @@ def sort_key(full_name):
         + _primary(family)
         + "0"
     )
-    tones = "".join(
-        str(_letter_and_tone(c)[1]) for w in [given, *middle_words, family] for c in w
-    )
-    return primary + tones
+    tones = "".join(str(_letter_and_tone(c)[1]) for w in [given, *middle_words, family] for c in w)
+    return (primary + tones)[:MAX_KEY_LENGTH]

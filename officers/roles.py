@@ -5,6 +5,7 @@ HR is scoped: an HR officer sees the officers of their own administrative unit a
 every unit under it (a province's HR sees all its communes).
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 LEARNER = "Learner"
@@ -77,6 +78,15 @@ def has_role(user, role):
 
 def is_administrator(user):
     return user.is_authenticated and (user.is_superuser or has_role(user, ADMINISTRATOR))
+
+
+def privileged(users):
+    """Accounts only an administrator may change: superusers and Administrators.
+
+    HR can set an officer's email, and so reset their password: letting HR do that to an
+    administrator's account would hand them the administrator's rights.
+    """
+    return users.filter(Q(is_superuser=True) | Q(groups__name=ADMINISTRATOR))
 
 
 def hr_scope_of(user):

@@ -68,8 +68,11 @@ def register_officer_viewset():
 def register_import_urls():
     return [
         path("officers/import/", admin_views.OfficerImportView.as_view(), name="officer_import"),
-        path("officers/import/template.csv", admin_views.import_template,
-             name="officer_import_template"),
+        path(
+            "officers/import/template.csv",
+            admin_views.import_template,
+            name="officer_import_template",
+        ),
     ]
 
 

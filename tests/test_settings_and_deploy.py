@@ -15,7 +15,11 @@ def test_vietnamese_is_the_default_language_and_timezone_is_vietnam():
 
 
 def run_manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     environment.update(env)
     environment["DJANGO_SETTINGS_MODULE"] = "elearning.settings"
     return subprocess.run(

@@ -40,7 +40,11 @@ def fresh_catalogue(tmp_path_factory):
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "--locale", "vi", "--no-obsolete"],
         cwd=copy,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "elearning.test_settings", "PYTHONPATH": str(copy)},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "elearning.test_settings",
+            "PYTHONPATH": str(copy),
+        },
         capture_output=True,
         check=True,
         text=True,
@@ -68,4 +72,6 @@ def test_compiled_catalogue_matches_the_po_file(tmp_path):
     compiled = tmp_path / "django.mo"
     subprocess.run(["msgfmt", "-o", str(compiled), str(VI_PO)], check=True)
     with open(compiled, "rb") as fresh, open(VI_MO, "rb") as committed:
-        assert gettext.GNUTranslations(fresh)._catalog == gettext.GNUTranslations(committed)._catalog
+        assert (
+            gettext.GNUTranslations(fresh)._catalog == gettext.GNUTranslations(committed)._catalog
+        )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from .models import CODE_LENGTH, REFORM_2025, AdministrativeUnit, Level, UnitSuccession
 
 LAST_DAY_BEFORE_REFORM = REFORM_2025 - datetime.timedelta(days=1)
+NAME_LENGTH = AdministrativeUnit._meta.get_field("name").max_length
 BUNDLED_DATA = Path(__file__).resolve().parent / "data"
 # Prefixes by which the post-2025 file names its units; it has no separate type field.
 KIND_PREFIXES = ("Thành phố", "Tỉnh", "Đặc khu", "Phường", "Xã", "Thị trấn")
@@ -66,7 +67,9 @@ def _read_json(path, problems):
         with open(path, encoding="utf-8") as handle:
             document = json.load(handle)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        problems.append(_("%(file)s: cannot read the file (%(error)s).") % {"file": path, "error": error})
+        problems.append(
+            _("%(file)s: cannot read the file (%(error)s).") % {"file": path, "error": error}
+        )
         return None
     if not isinstance(document, dict) or not isinstance(document.get("data"), list):
         problems.append(_("%(file)s: expected an object with a “data” list.") % {"file": path})
@@ -74,8 +77,13 @@ def _read_json(path, problems):
     return document["data"]
 
 
+def _is_ascii_digits(code):
+    # str.isdigit() also accepts full-width and superscript digits (“０３１７２”, “²”).
+    return isinstance(code, str) and code.isascii() and code.isdigit()
+
+
 def _check_code(code, level, where, problems):
-    if not isinstance(code, str) or len(code) != CODE_LENGTH[level] or not code.isdigit():
+    if not _is_ascii_digits(code) or len(code) != CODE_LENGTH[level]:
         problems.append(
             _("%(where)s: code “%(code)s” must be %(length)d digits.")
             % {"where": where, "code": code, "length": CODE_LENGTH[level]}
@@ -88,20 +96,57 @@ def _check_name(name, where, problems):
     if not isinstance(name, str) or not name.strip():
         problems.append(_("%(where)s: the name is missing.") % {"where": where})
         return False
+    if len(name) > NAME_LENGTH:
+        problems.append(
+            _("%(where)s: the name is longer than %(length)d characters.")
+            % {"where": where, "length": NAME_LENGTH}
+        )
+        return False
     return True
+
+
+def _objects(items, where, problems):
+    """(position, item) for each object of a list; anything else is reported."""
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        problems.append(_("%(where)s: expected a list.") % {"where": where})
+        return []
+    found = []
+    for index, item in enumerate(items, 1):
+        if isinstance(item, dict):
+            found.append((index, item))
+        else:
+            problems.append(
+                _("%(where)s[%(index)d]: expected an object.") % {"where": where, "index": index}
+            )
+    return found
+
+
+def _check_new_key(key, records, where, problems):
+    if key in records:
+        problems.append(
+            _("%(where)s: code %(code)s appears twice.") % {"where": where, "code": key[1]}
+        )
 
 
 def parse_previous(data, path, problems):
     """Records of the pre-2025 file by (level, code), with a commune → province index."""
     records = {}
-    for p_index, province in enumerate(data, 1):
+    for p_index, province in _objects(data, str(path), problems):
         where = f"{path} [{p_index}]"
         code, name = province.get("level1_id"), province.get("name")
-        if not (_check_code(code, Level.PROVINCE, where, problems) and _check_name(name, where, problems)):
+        if not (
+            _check_code(code, Level.PROVINCE, where, problems)
+            and _check_name(name, where, problems)
+        ):
             continue
-        p_rec = UnitRecord(Level.PROVINCE, code, name, province.get("type", ""), None, LAST_DAY_BEFORE_REFORM)
+        p_rec = UnitRecord(
+            Level.PROVINCE, code, name, province.get("type") or "", None, LAST_DAY_BEFORE_REFORM
+        )
+        _check_new_key((Level.PROVINCE, code), records, where, problems)
         records[(Level.PROVINCE, code)] = (p_rec, code)
-        for d_index, district in enumerate(province.get("level2s") or [], 1):
+        for d_index, district in _objects(province.get("level2s"), f"{where} level2s", problems):
             d_where = f"{where} level2s[{d_index}]"
             d_code, d_name = district.get("level2_id"), district.get("name")
             if not (
@@ -110,11 +155,19 @@ def parse_previous(data, path, problems):
             ):
                 continue
             d_rec = UnitRecord(
-                Level.DISTRICT, d_code, d_name, district.get("type", ""), None,
-                LAST_DAY_BEFORE_REFORM, p_rec.key,
+                Level.DISTRICT,
+                d_code,
+                d_name,
+                district.get("type") or "",
+                None,
+                LAST_DAY_BEFORE_REFORM,
+                p_rec.key,
             )
+            _check_new_key((Level.DISTRICT, d_code), records, d_where, problems)
             records[(Level.DISTRICT, d_code)] = (d_rec, code)
-            for c_index, commune in enumerate(district.get("level3s") or [], 1):
+            for c_index, commune in _objects(
+                district.get("level3s"), f"{d_where} level3s", problems
+            ):
                 c_where = f"{d_where} level3s[{c_index}]"
                 c_code, c_name = commune.get("level3_id"), commune.get("name")
                 if not (
@@ -122,11 +175,15 @@ def parse_previous(data, path, problems):
                     and _check_name(c_name, c_where, problems)
                 ):
                     continue
-                if (Level.COMMUNE, c_code) in records:
-                    problems.append(_("%(where)s: code %(code)s appears twice.") % {"where": c_where, "code": c_code})
+                _check_new_key((Level.COMMUNE, c_code), records, c_where, problems)
                 c_rec = UnitRecord(
-                    Level.COMMUNE, c_code, c_name, commune.get("type", ""), None,
-                    LAST_DAY_BEFORE_REFORM, d_rec.key,
+                    Level.COMMUNE,
+                    c_code,
+                    c_name,
+                    commune.get("type") or "",
+                    None,
+                    LAST_DAY_BEFORE_REFORM,
+                    d_rec.key,
                 )
                 records[(Level.COMMUNE, c_code)] = (c_rec, code)
     return records
@@ -136,17 +193,22 @@ def parse_current(data, path, province_codes, problems):
     """Records of the post-2025 file and the merges: (new key, old level, old code, share)."""
     records, merges = [], []
     seen = set()
-    for p_index, province in enumerate(data, 1):
+    for p_index, province in _objects(data, str(path), problems):
         where = f"{path} [{p_index}]"
         code, name = province.get("level1_id"), province.get("name")
-        if not (_check_code(code, Level.PROVINCE, where, problems) and _check_name(name, where, problems)):
+        if not (
+            _check_code(code, Level.PROVINCE, where, problems)
+            and _check_name(name, where, problems)
+        ):
             continue
+        _check_new_key((Level.PROVINCE, code), seen, where, problems)
+        seen.add((Level.PROVINCE, code))
         if province_codes and code not in province_codes:
             continue
         p_rec = UnitRecord(Level.PROVINCE, code, name, _kind_from_name(name), REFORM_2025, None)
         records.append(p_rec)
         merges += _merges_of(province, p_rec, where, problems)
-        for c_index, commune in enumerate(province.get("level2s") or [], 1):
+        for c_index, commune in _objects(province.get("level2s"), f"{where} level2s", problems):
             c_where = f"{where} level2s[{c_index}]"
             c_code, c_name = commune.get("level2_id"), commune.get("name")
             if not (
@@ -154,9 +216,8 @@ def parse_current(data, path, province_codes, problems):
                 and _check_name(c_name, c_where, problems)
             ):
                 continue
-            if c_code in seen:
-                problems.append(_("%(where)s: code %(code)s appears twice.") % {"where": c_where, "code": c_code})
-            seen.add(c_code)
+            _check_new_key((Level.COMMUNE, c_code), seen, c_where, problems)
+            seen.add((Level.COMMUNE, c_code))
             c_rec = UnitRecord(
                 Level.COMMUNE, c_code, c_name, _kind_from_name(c_name), REFORM_2025, None, p_rec.key
             )
@@ -165,21 +226,32 @@ def parse_current(data, path, province_codes, problems):
     if province_codes:
         missing = set(province_codes) - {r.code for r in records if r.level == Level.PROVINCE}
         for code in sorted(missing):
-            problems.append(_("%(file)s: province %(code)s is not in the file.") % {"file": path, "code": code})
+            problems.append(
+                _("%(file)s: province %(code)s is not in the file.") % {"file": path, "code": code}
+            )
     return records, merges
 
 
 def _merges_of(item, record, where, problems):
     found = []
-    for m_index, merge in enumerate(item.get("merges") or [], 1):
+    for m_index, merge in _objects(item.get("merges"), f"{where} merges", problems):
         old_code, share = merge.get("old_id"), merge.get("type")
         m_where = f"{where} merges[{m_index}]"
         if share not in UnitSuccession.Share.values:
-            problems.append(_("%(where)s: unknown merge type “%(type)s”.") % {"where": m_where, "type": share})
+            problems.append(
+                _("%(where)s: unknown merge type “%(type)s”.") % {"where": m_where, "type": share}
+            )
             continue
-        old_level = {2: Level.PROVINCE, 3: Level.DISTRICT, 5: Level.COMMUNE}.get(len(old_code or ""))
-        if old_level is None or not old_code.isdigit():
-            problems.append(_("%(where)s: former code “%(code)s” is not valid.") % {"where": m_where, "code": old_code})
+        old_level = _is_ascii_digits(old_code) and {
+            2: Level.PROVINCE,
+            3: Level.DISTRICT,
+            5: Level.COMMUNE,
+        }.get(len(old_code))
+        if not old_level:
+            problems.append(
+                _("%(where)s: former code “%(code)s” is not valid.")
+                % {"where": m_where, "code": old_code}
+            )
             continue
         found.append((record.key, old_level, old_code, share, m_where))
     return found
@@ -225,12 +297,18 @@ def load_units(current_path, previous_path, province_codes=None):
         existing = {
             (pred, succ): (pk, share)
             for pk, pred, succ, share in UnitSuccession.objects.filter(
-                successor__in={s.successor for s in successions}
+                successor__in=[saved[r.key] for r in records]
             ).values_list("pk", "predecessor_id", "successor_id", "share")
         }
+        wanted = {(s.predecessor.pk, s.successor.pk) for s in successions}
+        # A link the corrected data no longer has must go, or history would keep the error.
+        stale = [pk for link, (pk, _share) in existing.items() if link not in wanted]
+        UnitSuccession.objects.filter(pk__in=stale).delete()
         to_create, to_update = [], []
         for succession in successions:
-            pk, share = existing.get((succession.predecessor.pk, succession.successor.pk), (None, None))
+            pk, share = existing.get(
+                (succession.predecessor.pk, succession.successor.pk), (None, None)
+            )
             if pk is None:
                 to_create.append(succession)
             elif share != succession.share:
@@ -257,15 +335,28 @@ def _save_records(records, report):
             unit = saved.get(rec.key)
             if unit is None:
                 unit = AdministrativeUnit(
-                    level=rec.level, code=rec.code, name=rec.name, kind=rec.kind,
-                    valid_from=rec.valid_from, valid_to=rec.valid_to, parent=parent,
+                    level=rec.level,
+                    code=rec.code,
+                    name=rec.name,
+                    kind=rec.kind,
+                    valid_from=rec.valid_from,
+                    valid_to=rec.valid_to,
+                    parent=parent,
                 )
                 to_create.append(unit)
                 saved[rec.key] = unit
             elif (unit.name, unit.kind, unit.valid_to, unit.parent_id) != (
-                rec.name, rec.kind, rec.valid_to, parent.pk if parent else None,
+                rec.name,
+                rec.kind,
+                rec.valid_to,
+                parent.pk if parent else None,
             ):
-                unit.name, unit.kind, unit.valid_to, unit.parent = rec.name, rec.kind, rec.valid_to, parent
+                unit.name, unit.kind, unit.valid_to, unit.parent = (
+                    rec.name,
+                    rec.kind,
+                    rec.valid_to,
+                    parent,
+                )
                 to_update.append(unit)
             else:
                 report.unchanged += 1

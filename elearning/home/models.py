@@ -1,6 +1,6 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 

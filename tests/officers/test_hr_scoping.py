@@ -100,12 +100,8 @@ def exported_names(response, file_format):
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_hr_of_one_commune_cannot_export_another_commune(
-    client, hr_na_sang, officers, file_format
-):
-    response = logged_in(client, hr_na_sang).get(
-        reverse("officer:index"), {"export": file_format}
-    )
+def test_hr_of_one_commune_cannot_export_another_commune(client, hr_na_sang, officers, file_format):
+    response = logged_in(client, hr_na_sang).get(reverse("officer:index"), {"export": file_format})
     assert response.status_code == 200
     names = exported_names(response, file_format)
     assert {"Lò Văn Pánh", "Quàng Thị Ơn"} <= names
@@ -162,3 +158,16 @@ def test_hr_officer_without_a_profile_sees_nobody(client, dien_bien, officers):
     hr.officer.delete()
     response = logged_in(client, hr).get(reverse("officer:index"))
     assert "Lò Văn Pánh" not in response.content.decode()
+
+
+def test_hr_cannot_edit_an_administrator_of_their_own_commune(client, hr_na_sang, dien_bien):
+    admin = officer_with_role(roles.ADMINISTRATOR, "03172", username="quantri.nasang")
+    client = logged_in(client, hr_na_sang)
+    assert client.get(reverse("officer:edit", args=[admin.pk])).status_code == 404
+    response = client.post(
+        reverse("officer:edit", args=[admin.pk]),
+        {"full_name": admin.full_name, "unit": unit("03172").pk, "email": "hr@example.vn"},
+    )
+    assert response.status_code == 404
+    admin.refresh_from_db()
+    assert admin.email != "hr@example.vn"

@@ -39,8 +39,14 @@ class Command(BaseCommand):
                 + "\n".join(str(problem) for problem in result.problems)
             )
         self.stdout.write(
-            _("%(file)s imported: %(created)d officers added, %(updated)d updated, "
-              "%(unchanged)d unchanged.")
-            % {"file": file.name, "created": result.created, "updated": result.updated,
-               "unchanged": result.unchanged}
+            _(
+                "%(file)s imported: %(created)d officers added, %(updated)d updated, "
+                "%(unchanged)d unchanged."
+            )
+            % {
+                "file": file.name,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            }
         )

@@ -12,8 +12,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         translation.activate("vi")
         accounts = seed_demo()
-        self.stdout.write(_("Demo content is ready: %(count)d officers in Điện Biên.")
-                          % {"count": len(accounts) + len(demo_officers())})
-        self.stdout.write(_("Accounts (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
+        self.stdout.write(
+            _("Demo content is ready: %(count)d officers in Điện Biên.")
+            % {"count": len(accounts) + len(demo_officers())}
+        )
+        self.stdout.write(
+            _("Accounts (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
+        )
         for username, full_name, role, unit_code, _position in accounts:
-            self.stdout.write(f"  {username:<15} {roles.LABELS[role]!s:<14} {full_name} ({unit_code})")
+            self.stdout.write(
+                f"  {username:<15} {roles.LABELS[role]!s:<14} {full_name} ({unit_code})"
+            )

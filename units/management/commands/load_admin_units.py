@@ -25,7 +25,7 @@ class Command(BaseCommand):
             "--province",
             action="append",
             dest="provinces",
-            help="2-digit province code; repeat for several. All provinces in the file when omitted.",
+            help="2-digit province code, repeatable. All provinces in the file when omitted.",
         )
 
     def handle(self, *args, current, previous, provinces, **options):

@@ -1,0 +1,241 @@
+"""Benchmark of the bulk officer import: 10,000 officers spread over Điện Biên's 45 communes.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/officer_import.py            # 10,000 rows
+    .venv/bin/python benchmarks/officer_import.py --rows 2000
+
+The real database is never touched:
+
+* Without DATABASE_URL, or with a SQLite DATABASE_URL, the benchmark runs on a throwaway SQLite
+  file in a temporary directory, deleted at the end.
+* With a DATABASE_URL for another engine (e.g. postgres://user@host:5432/name), Django's
+  test-database machinery creates a fresh database named ``test_<name>_bench_<pid>`` on the same
+  server and drops it at the end; the database named in the URL is left alone.
+
+It prints the figures (rows, seconds, rows per second, database queries) and asserts nothing
+about time: it is a benchmark, not a test.
+"""
+
+import argparse
+import csv
+import io
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "elearning.test_settings"
+
+# Decide the database before Django reads its settings.
+GIVEN_URL = os.environ.get("DATABASE_URL", "")
+USE_TEMP_SQLITE = not GIVEN_URL or GIVEN_URL.startswith("sqlite")
+TEMP_DIR = None
+if USE_TEMP_SQLITE:
+    TEMP_DIR = tempfile.mkdtemp(prefix="officer-import-bench-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{TEMP_DIR}/bench.sqlite3"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from officers.importing import TEMPLATE_HEADERS, import_officers  # noqa: E402
+from officers.models import Officer  # noqa: E402
+from units.loader import load_bundled_dien_bien  # noqa: E402
+from units.models import AdministrativeUnit  # noqa: E402
+
+# Names as they are found in Điện Biên: Thái, H'Mông, Khơ Mú and Kinh families.
+FAMILIES = [
+    "Lò", "Quàng", "Cà", "Lường", "Điêu", "Tòng", "Lù", "Bạc", "Hoàng", "Giàng", "Sùng", "Vừ",
+    "Mùa", "Thào", "Hạng", "Lầu", "Vàng", "Lý", "Nguyễn", "Trần", "Lê", "Phạm", "Đỗ", "Bùi",
+]  # fmt: skip
+MIDDLE_MEN = ["Văn", "A", "Văn", "Minh", "Đức", "Xuân", "Công", "Thanh"]
+MIDDLE_WOMEN = ["Thị", "Thị", "Thị Thu", "Thị Hồng", "Thị Mai", "Thị Ngọc", "Thị Kim"]
+GIVEN_MEN = [
+    "Pánh", "Dính", "Chứ", "Thắng", "Hùng", "Dũng", "Sơn", "Tuấn", "Chính", "Khánh", "Phong",
+    "Páo", "Sình", "Tủa", "Dơ", "Lả", "Hải", "Quân", "Toàn", "Tiến",
+]  # fmt: skip
+GIVEN_WOMEN = [
+    "Ơn", "Xuân", "Dung", "Hoa", "Lan", "Hương", "Phượng", "Yến", "Mỷ", "Dợ", "Sua", "Chở",
+    "Khuyên", "Ngân", "Thảo", "Trang", "Hằng", "Nhung", "Liên", "Thủy",
+]  # fmt: skip
+POSITIONS = [
+    ("mot-cua", "Chuyên viên Trung tâm Phục vụ hành chính công"),
+    ("van-thu", "Văn thư"),
+    ("van-phong", "Chuyên viên Văn phòng HĐND và UBND"),
+    ("tu-phap-ho-tich", "Công chức Tư pháp – hộ tịch"),
+    ("tai-chinh-ke-toan", "Kế toán"),
+    ("kinh-te", "Chuyên viên Phòng Kinh tế"),
+    ("van-hoa-xa-hoi", "Chuyên viên Phòng Văn hóa – Xã hội"),
+    ("chuyen-doi-so", "Phụ trách chuyển đổi số"),
+    ("", ""),
+]
+
+
+def ascii_fold(text):
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in text if c.isascii() and (c.isalnum() or c == " "))
+
+
+def generate_rows(count, communes, seed=2026):
+    """Data rows in the template's column order, deterministic for a given seed."""
+    rnd = random.Random(seed)
+    rows = []
+    for n in range(1, count + 1):
+        woman = rnd.random() < 0.45
+        name = " ".join(
+            [
+                rnd.choice(FAMILIES),
+                rnd.choice(MIDDLE_WOMEN if woman else MIDDLE_MEN),
+                rnd.choice(GIVEN_WOMEN if woman else GIVEN_MEN),
+            ]
+        )
+        code = communes[n % len(communes)]
+        username = f"{'.'.join(ascii_fold(name).split())}.{n:05d}"
+        position, title = rnd.choice(POSITIONS)
+        born = rnd.randint(1965, 2003)
+        # CCCD: place of birth 011 (Điện Biên), sex and century, year, then a serial number.
+        national_id = (
+            f"011{(1 if woman else 0) + (2 if born >= 2000 else 0)}{born % 100:02d}{n:06d}"
+        )
+        rows.append(
+            [
+                username,
+                name,
+                code,
+                position,
+                title,
+                f"{username}@{code}.dienbien.gov.vn" if rnd.random() < 0.8 else "",
+                f"0{rnd.choice('389')}{rnd.randint(0, 99_999_999):08d}"
+                if rnd.random() < 0.9
+                else "",
+                national_id if rnd.random() < 0.95 else "",
+                f"{code}.{username}",
+            ]
+        )
+    return rows
+
+
+def csv_bytes(rows):
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(TEMPLATE_HEADERS)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(rows):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Cán bộ")
+    sheet.append(TEMPLATE_HEADERS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def timed(label, rows, content, filename, results):
+    queries = QueryCounter()
+    with connection.execute_wrapper(queries):
+        start = time.perf_counter()
+        result = import_officers(content, filename)
+        seconds = time.perf_counter() - start
+    if result.ok:
+        outcome = f"created={result.created} updated={result.updated} unchanged={result.unchanged}"
+    else:
+        outcome = f"refused: {len(result.problems)} problem(s); first: {result.problems[0]}"
+    results.append((label, rows, seconds, queries.count, outcome))
+    return result
+
+
+def set_up_database():
+    """Migrate a fresh database; returns what is needed to drop it afterwards."""
+    if USE_TEMP_SQLITE:
+        call_command("migrate", verbosity=0, interactive=False)
+        return None
+    real_name = settings.DATABASES["default"]["NAME"]
+    test_name = f"test_{real_name}_bench_{os.getpid()}"
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = test_name
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = test_name
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    return real_name
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    args = parser.parse_args()
+
+    real_name = set_up_database()
+    try:
+        engine = connection.vendor
+        where = f"{engine}, temporary file" if USE_TEMP_SQLITE else f"{engine}, {connection.alias}"
+        print(f"Database: {where} ({connection.settings_dict['NAME']})")
+        load_bundled_dien_bien()
+        communes = list(
+            AdministrativeUnit.objects.current()
+            .communes()
+            .filter(parent__code="11")
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
+        rows = generate_rows(args.rows, communes)
+        content = csv_bytes(rows)
+        workbook = xlsx_bytes(rows)
+        print(
+            f"File: {len(rows):,} officers over {len(communes)} communes of Điện Biên; "
+            f"CSV {len(content) / 1_048_576:.1f} MB, XLSX {len(workbook) / 1_048_576:.1f} MB"
+        )
+
+        results = []
+        timed("first import, CSV (all new)", len(rows), content, "can-bo.csv", results)
+        timed("re-import, CSV (all unchanged)", len(rows), content, "can-bo.csv", results)
+        timed("re-import, XLSX (all unchanged)", len(rows), workbook, "can-bo.xlsx", results)
+        changed = [list(row) for row in rows]
+        for row in changed[::10]:
+            row[4] = "Phó Giám đốc Trung tâm"
+        timed(
+            "re-import, CSV (every 10th changed)", len(rows), csv_bytes(changed), "x.csv", results
+        )
+        if len(rows) >= 7_499:
+            bad = [list(row) for row in rows]
+            bad[7_498][7] = "01109000123"  # row 7,500 of the file: an 11-digit CCCD
+            timed("bad row 7,500, CSV (refused)", len(rows), csv_bytes(bad), "x.csv", results)
+        officers = Officer.objects.count()
+    finally:
+        if real_name is not None:
+            connection.creation.destroy_test_db(real_name, verbosity=0)
+        if TEMP_DIR:
+            shutil.rmtree(TEMP_DIR, ignore_errors=True)
+
+    print()
+    print(f"{'scenario':<38} {'rows':>7} {'seconds':>8} {'rows/s':>8} {'queries':>8}  result")
+    for label, count, seconds, queries, outcome in results:
+        rate = count / seconds if seconds else float("inf")
+        print(f"{label:<38} {count:>7} {seconds:>8.2f} {rate:>8.0f} {queries:>8}  {outcome}")
+    print(f"\nOfficers in the database at the end: {officers:,}")
+
+
+if __name__ == "__main__":
+    main()

@@ -40,6 +40,7 @@ format: $(VENV)/.dev
 ## Benchmarks print their figures (they are not timed tests).
 bench: $(VENV)/.dev
 	$(PY) benchmarks/officer_import.py
+	$(PY) benchmarks/lesson_page.py
 
 ## Regenerate the lock files from pyproject.toml.
 lock: $(VENV)/.dev

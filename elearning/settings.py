@@ -124,7 +124,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Vietnamese first: the default for everyone who has not chosen otherwise.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own catalogue first; then Vietnamese for the Wagtail admin strings that Wagtail's own
+# catalogue leaves in English (trainers and HR work in the admin).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("accounts/profile/", officer_views.my_profile, name="my_profile"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("courses.urls")),
 ]
 
 if settings.DEBUG:

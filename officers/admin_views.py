@@ -22,14 +22,14 @@ from .models import Officer
 
 
 class ScopedObjectMixin:
-    """A user reaches only officers inside their area; others look like they do not exist."""
+    """A user reaches only objects inside their area; others look like they do not exist."""
 
-    def allowed_officers(self):
+    def allowed_objects(self):
         return Officer.objects.visible_to(self.request.user)
 
     def get_object(self, *args, **kwargs):
         officer = super().get_object(*args, **kwargs)
-        if not self.allowed_officers().filter(pk=officer.pk).exists():
+        if not self.allowed_objects().filter(pk=officer.pk).exists():
             raise Http404
         return officer
 
@@ -37,7 +37,7 @@ class ScopedObjectMixin:
 class ManageableObjectMixin(ScopedObjectMixin):
     """Changing needs more than seeing: HR cannot change an administrator's account."""
 
-    def allowed_officers(self):
+    def allowed_objects(self):
         return Officer.objects.manageable_by(self.request.user)
 
 

@@ -34,6 +34,7 @@ POSITIONS = [
 ROLE_ACCOUNTS = [
     ("quantri", "Nguyễn Quản Trị", roles.ADMINISTRATOR, "11", "to-chuc-nhan-su"),
     ("giangvien", "Phạm Thị Giảng", roles.TRAINER, "11", "chuyen-doi-so"),
+    ("kiemduyet", "Đặng Văn Duyệt", roles.REVIEWER, "11", "chuyen-doi-so"),
     ("nhansu.tinh", "Lò Thị Nhân", roles.HR, "11", "to-chuc-nhan-su"),
     ("nhansu.nasang", "Quàng Văn Sự", roles.HR, "03172", "to-chuc-nhan-su"),
     ("hocvien", "Cà Thị Học", roles.LEARNER, "03172", "mot-cua"),
@@ -69,14 +70,12 @@ def seed_demo():
     groups = {g.name: g for g in Group.objects.filter(name__in=roles.LABELS)}
     User = get_user_model()
 
-    def account(username, full_name, role, unit_code, position_code, title="", password=None):
-        user, _created = User.objects.get_or_create(username=username)
+    def account(username, full_name, role, unit_code, position_code, title=""):
+        user, created = User.objects.get_or_create(username=username)
         user.email = f"{username}@demo.kynangso.vn"
         user.is_superuser = user.is_staff = role == roles.ADMINISTRATOR
-        if password:
-            user.set_password(password)
-        else:
-            user.set_unusable_password()
+        if created:  # hashing is slow; an existing demo account keeps its password
+            user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set(
             [groups[role]] if role == roles.LEARNER else [groups[role], groups[roles.LEARNER]]
@@ -91,7 +90,7 @@ def seed_demo():
         return user
 
     for username, full_name, role, unit_code, position_code in ROLE_ACCOUNTS:
-        account(username, full_name, role, unit_code, position_code, password=DEMO_PASSWORD)
+        account(username, full_name, role, unit_code, position_code)
     for username, full_name, unit_code, position_code, title in demo_officers():
         account(
             username,
@@ -100,6 +99,5 @@ def seed_demo():
             unit_code,
             position_code,
             title,
-            password=DEMO_PASSWORD,
         )
     return ROLE_ACCOUNTS

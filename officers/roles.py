@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 LEARNER = "Learner"
 TRAINER = "Trainer"
+REVIEWER = "Reviewer"
 HR = "HR"
 ADMINISTRATOR = "Administrator"
 
 LABELS = {
     LEARNER: _("Learner"),
     TRAINER: _("Trainer"),
+    REVIEWER: _("Reviewer"),
     HR: _("HR"),
     ADMINISTRATOR: _("Administrator"),
 }
@@ -32,12 +34,21 @@ PERMISSIONS = {
         ("wagtaildocs", "change_document"),
         ("wagtaildocs", "choose_document"),
     ],
+    # Reviewers approve what trainers submit (the course moderation workflow).
+    REVIEWER: [
+        ("wagtailadmin", "access_admin"),
+        ("wagtailimages", "choose_image"),
+        ("wagtaildocs", "choose_document"),
+    ],
     HR: [
         ("wagtailadmin", "access_admin"),
         ("officers", "view_officer"),
         ("officers", "add_officer"),
         ("officers", "change_officer"),
         ("officers", "import_officers"),
+        ("courses", "view_assignment"),
+        ("courses", "add_assignment"),
+        ("courses", "change_assignment"),
     ],
     ADMINISTRATOR: [
         ("wagtailadmin", "access_admin"),
@@ -46,6 +57,10 @@ PERMISSIONS = {
         ("officers", "change_officer"),
         ("officers", "delete_officer"),
         ("officers", "import_officers"),
+        ("courses", "view_assignment"),
+        ("courses", "add_assignment"),
+        ("courses", "change_assignment"),
+        ("courses", "delete_assignment"),
         ("officers", "view_jobposition"),
         ("officers", "add_jobposition"),
         ("officers", "change_jobposition"),
@@ -61,6 +76,31 @@ PERMISSIONS = {
         ("wagtailcore", "change_site"),
     ],
 }
+
+
+def sync_role_groups(apps):
+    """Create the role groups with their permissions (used by migrations; idempotent)."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; the roles need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, wanted in PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        # An app migrated later has no permissions yet; a later migration syncs again.
+        group.permissions.set(
+            [
+                permission
+                for app_label, codename in wanted
+                for permission in Permission.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                )
+            ]
+        )
 
 
 def role_names(user):

@@ -1,25 +1,10 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from officers.roles import PERMISSIONS
+from officers.roles import PERMISSIONS, sync_role_groups
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; the roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, wanted in PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        permissions = [
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in wanted
-        ]
-        group.permissions.set(permissions)
+    sync_role_groups(apps)
 
 
 def remove_roles(apps, schema_editor):

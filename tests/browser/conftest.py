@@ -13,8 +13,11 @@ PHONE = {"width": 375, "height": 740}
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # One browser per test: while Playwright's event loop runs, Django's connection handler
+    # keys connections by async context, and the test database's serialized contents (for
+    # serialized_rollback) would be lost to the tests that follow.
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):

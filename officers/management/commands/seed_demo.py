@@ -1,7 +1,10 @@
+import logging
+
 from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from courses.demo import seed_courses
 from officers import roles
 from officers.demo import DEMO_PASSWORD, demo_officers, seed_demo
 
@@ -11,6 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         translation.activate("vi")
+        # Wagtail logs every page it creates or publishes; here that is one line per demo page.
+        logging.getLogger("wagtail").setLevel(logging.WARNING)
         accounts = seed_demo()
         self.stdout.write(
             _("Demo content is ready: %(count)d officers in Điện Biên.")
@@ -23,3 +28,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {username:<15} {roles.LABELS[role]!s:<14} {full_name} ({unit_code})"
             )
+        self.stdout.write(
+            _("Demo courses: %(courses)d courses, %(lessons)d lessons, %(enrolments)d enrolments.")
+            % seed_courses()
+        )

@@ -1,0 +1,195 @@
+"""Enrolment, lesson progress and the course-completion rule — the one home of these rules."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .events import on_course_completed
+from .models import CoursePage, Enrolment, LessonCompletion, LessonPage
+
+# Checks an enrolment must pass to count as complete; each takes the enrolment and returns a
+# bool. Assessments adds "every required quiz passed" here when it is installed.
+COMPLETION_CHECKS = []
+
+
+def completion_check(function):
+    COMPLETION_CHECKS.append(function)
+    return function
+
+
+def officer_of(user):
+    if not user.is_authenticated:
+        return None
+    return getattr(user, "officer", None)
+
+
+def required_lessons(course):
+    return LessonPage.objects.child_of(course).live().filter(optional=False)
+
+
+@completion_check
+def all_required_lessons_done(enrolment):
+    return (
+        not required_lessons(enrolment.course)
+        .exclude(completions__officer=enrolment.officer)
+        .exists()
+    )
+
+
+def is_complete(enrolment):
+    return all(check(enrolment) for check in COMPLETION_CHECKS)
+
+
+def enrol(officer, course, *, deadline=None, assignment=None):
+    """Enrol an officer (idempotent). An assignment brings the earliest deadline."""
+    enrolment, created = Enrolment.objects.get_or_create(
+        officer=officer,
+        course=course,
+        defaults={
+            "source": Enrolment.Source.ASSIGNED if assignment else Enrolment.Source.SELF,
+            "deadline": deadline,
+            "assignment": assignment,
+        },
+    )
+    if not created and deadline and (enrolment.deadline is None or deadline < enrolment.deadline):
+        enrolment.deadline, enrolment.assignment = deadline, assignment
+        enrolment.save(update_fields=["deadline", "assignment"])
+    return enrolment
+
+
+@transaction.atomic
+def record_lesson_done(officer, lesson):
+    """Mark a lesson done (idempotent); complete the course when the rule is met."""
+    course = lesson.get_parent().specific
+    enrolment = enrol(officer, course)
+    LessonCompletion.objects.get_or_create(officer=officer, lesson=lesson)
+    enrolment.last_lesson = lesson
+    enrolment.save(update_fields=["last_lesson"])
+    complete_if_done(enrolment)
+    return enrolment
+
+
+def complete_if_done(enrolment):
+    """Record completion once, and tell whoever reacts to it."""
+    if enrolment.completed_at is None and is_complete(enrolment):
+        enrolment.completed_at = timezone.now()
+        enrolment.save(update_fields=["completed_at"])
+        on_course_completed(enrolment)
+    return enrolment.completed_at is not None
+
+
+def record_lesson_opened(officer, lesson, enrolment):
+    """Remember where the officer is, so the dashboard can offer to resume there."""
+    if enrolment and enrolment.last_lesson_id != lesson.pk:
+        enrolment.last_lesson = lesson
+        enrolment.save(update_fields=["last_lesson"])
+
+
+@dataclass
+class LessonStatus:
+    lesson: LessonPage
+    done: bool
+
+
+def lessons_with_status(course, officer):
+    lessons = list(course.lessons())
+    done = set()
+    if officer:
+        done = set(
+            LessonCompletion.objects.filter(officer=officer, lesson__in=lessons).values_list(
+                "lesson_id", flat=True
+            )
+        )
+    return [LessonStatus(lesson, lesson.pk in done) for lesson in lessons]
+
+
+def lesson_context(lesson, officer):
+    siblings = list(
+        LessonPage.objects.sibling_of(lesson)
+        .live()
+        .order_by("path")
+        .only("id", "title", "path", "url_path")
+    )
+    position = next(i for i, s in enumerate(siblings) if s.pk == lesson.pk)
+    enrolment = None
+    done = False
+    if officer:
+        enrolment = Enrolment.objects.filter(officer=officer, course_id=lesson.course.pk).first()
+        done = LessonCompletion.objects.filter(officer=officer, lesson=lesson).exists()
+        record_lesson_opened(officer, lesson, enrolment)
+    return {
+        "previous_lesson": siblings[position - 1] if position > 0 else None,
+        "next_lesson": siblings[position + 1] if position + 1 < len(siblings) else None,
+        "lesson_number": position + 1,
+        "lesson_count": len(siblings),
+        "enrolment": enrolment,
+        "done": done,
+    }
+
+
+@dataclass
+class CourseProgress:
+    enrolment: Enrolment
+    required: int
+    done: int
+    next_lesson: LessonPage | None  # where to go on: the lesson left open, else the first not done
+    started: bool
+
+    @property
+    def percent(self):
+        return 100 if not self.required else round(100 * self.done / self.required)
+
+
+def dashboard(officer):
+    """The officer's courses with progress and what to do next, in a fixed number of queries."""
+    enrolments = list(
+        Enrolment.objects.filter(officer=officer)
+        .select_related("course", "last_lesson")
+        # Unfinished first, the nearest deadline first; explicit about NULLs, which SQLite and
+        # PostgreSQL otherwise sort at opposite ends.
+        .order_by(
+            F("completed_at").asc(nulls_first=True),
+            F("deadline").asc(nulls_last=True),
+            "-enrolled_at",
+        )
+    )
+    if not enrolments:
+        return []
+    prefixes = Q()
+    for enrolment in enrolments:
+        course = enrolment.course
+        prefixes |= Q(path__startswith=course.path, depth=course.depth + 1)
+    lessons = list(
+        LessonPage.objects.live()
+        .filter(prefixes)
+        .order_by("path")
+        .only("id", "title", "path", "url_path", "optional")
+    )
+    done = set(
+        LessonCompletion.objects.filter(officer=officer, lesson__in=lessons).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    by_course = {}
+    for lesson in lessons:
+        by_course.setdefault(lesson.path[: -CoursePage.steplen], []).append(lesson)
+    result = []
+    for enrolment in enrolments:
+        course_lessons = by_course.get(enrolment.course.path, [])
+        required = [lesson for lesson in course_lessons if not lesson.optional]
+        pending = [lesson for lesson in course_lessons if lesson.pk not in done]
+        left_open = [lesson for lesson in pending if lesson.pk == enrolment.last_lesson_id]
+        following = (left_open or pending or [None])[0]
+        result.append(
+            CourseProgress(
+                enrolment=enrolment,
+                required=len(required),
+                done=sum(1 for lesson in required if lesson.pk in done),
+                next_lesson=None if enrolment.completed_at else following,
+                started=enrolment.last_lesson_id is not None
+                or any(lesson.pk in done for lesson in course_lessons),
+            )
+        )
+    return result

@@ -1,0 +1,75 @@
+"""Learner views: thin; the rules are in progress.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import progress
+from .models import CoursePage, Enrolment, LessonPage
+from .text import fold
+
+
+def _officer_or_403(request):
+    officer = progress.officer_of(request.user)
+    if officer is None:
+        raise PermissionDenied(_("Only officers can take courses."))
+    return officer
+
+
+@login_required
+def my_courses(request):
+    officer = progress.officer_of(request.user)
+    courses = progress.dashboard(officer) if officer else []
+    return render(request, "courses/my_courses.html", {"courses": courses, "officer": officer})
+
+
+@login_required
+@require_POST
+def enrol(request, course_id):
+    officer = _officer_or_403(request)
+    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    progress.enrol(officer, course)
+    messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": course.title})
+    first = course.lessons().first()
+    return redirect(first.url if first else course.url)
+
+
+@login_required
+@require_POST
+def lesson_done(request, lesson_id):
+    officer = _officer_or_403(request)
+    lesson = get_object_or_404(LessonPage.objects.available().public(), pk=lesson_id)
+    was_complete = Enrolment.objects.filter(
+        officer=officer, course_id=lesson.course.pk, completed_at__isnull=False
+    ).exists()
+    enrolment = progress.record_lesson_done(officer, lesson)
+    if enrolment.completed_at and not was_complete:
+        messages.success(
+            request,
+            _("Congratulations! You have completed “%(course)s”.")
+            % {"course": enrolment.course.title},
+        )
+        return redirect("my_courses")
+    context = progress.lesson_context(lesson, officer)
+    following = context["next_lesson"]
+    return redirect(following.url if following else enrolment.course.url)
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    words = fold(query).split()
+    courses, lessons = [], []
+    if words:
+        course_filter = CoursePage.objects.live().public()
+        lesson_filter = LessonPage.objects.available()
+        for word in words:
+            course_filter = course_filter.filter(search_text__contains=word)
+            lesson_filter = lesson_filter.filter(search_text__contains=word)
+        courses = list(course_filter.order_by("title")[:20])
+        lessons = list(lesson_filter.public().order_by("path")[:30])
+    return render(
+        request, "courses/search.html", {"query": query, "courses": courses, "lessons": lessons}
+    )

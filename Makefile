@@ -50,7 +50,7 @@ lock: $(VENV)/.dev
 
 ## Refresh the translation catalogues after changing user-facing text.
 messages: $(VENV)/.dev
-	$(PY) manage.py makemessages --locale vi --locale en --no-obsolete --ignore=.venv --ignore=staticfiles --add-location=file
+	$(PY) manage.py makemessages --locale vi --locale en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=benchmarks --add-location=file
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

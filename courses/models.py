@@ -139,6 +139,9 @@ class CoursePage(Page):
         context["enrolment"] = (
             Enrolment.objects.filter(officer=officer, course=self).first() if officer else None
         )
+        context["missing_prerequisites"] = (
+            progress.missing_prerequisites(officer, self) if officer else []
+        )
         return context
 
 

@@ -42,6 +42,21 @@ def is_complete(enrolment):
     return all(check(enrolment) for check in COMPLETION_CHECKS)
 
 
+def missing_prerequisites(officer, course):
+    """Live prerequisite courses the officer has not completed yet."""
+    # The relation may be in memory (a page being previewed), so read it with .all().
+    wanted = [prerequisite.pk for prerequisite in course.prerequisites.all()]
+    if not wanted:
+        return []
+    prerequisites = list(CoursePage.objects.live().filter(pk__in=wanted).order_by("title"))
+    completed = set(
+        Enrolment.objects.filter(
+            officer=officer, course__in=prerequisites, completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
+    return [course for course in prerequisites if course.pk not in completed]
+
+
 def enrol(officer, course, *, deadline=None, assignment=None):
     """Enrol an officer (idempotent). An assignment brings the earliest deadline."""
     enrolment, created = Enrolment.objects.get_or_create(

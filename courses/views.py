@@ -31,6 +31,14 @@ def my_courses(request):
 def enrol(request, course_id):
     officer = _officer_or_403(request)
     course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    missing = progress.missing_prerequisites(officer, course)
+    if missing:
+        messages.error(
+            request,
+            _("Complete these courses first: %(courses)s.")
+            % {"courses": ", ".join(c.title for c in missing)},
+        )
+        return redirect(course.url)
     progress.enrol(officer, course)
     messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": course.title})
     first = course.lessons().first()

@@ -15,3 +15,10 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.models import CatalogueIndexPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["catalogue"] = CatalogueIndexPage.objects.live().public().first()
+        return context

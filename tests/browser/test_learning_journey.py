@@ -30,7 +30,7 @@ def test_officer_enrols_reads_lessons_resumes_after_logging_in_again_and_complet
 
     phone.get_by_role("button", name="Đăng xuất").click()
     log_in(phone, live_server, learner.username)
-    phone.get_by_role("link", name="Khóa học của tôi").click()
+    phone.get_by_role("navigation").get_by_role("link", name="Khóa học của tôi").click()
     assert phone.get_by_text("Đã học 1/3 bài").is_visible()
     phone.get_by_role("link", name="Học tiếp: Bài 2").click()
 

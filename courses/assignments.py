@@ -2,11 +2,10 @@
 
 from django.db import transaction
 
+from elearning.db import chunked
 from officers.models import Officer
 
 from .models import Enrolment
-
-CHUNK = 900  # stays under SQLite's limit on query parameters
 
 
 def officers_reached(assignment):
@@ -29,13 +28,10 @@ def apply_assignment(assignment):
     """Enrol everyone the assignment reaches; an earlier deadline wins. Returns the count."""
     officer_ids = set(officers_reached(assignment).values_list("pk", flat=True))
     existing = {}
-    ids = sorted(officer_ids)
-    for start in range(0, len(ids), CHUNK):
+    for ids in chunked(sorted(officer_ids)):
         existing.update(
             (e.officer_id, e)
-            for e in Enrolment.objects.filter(
-                course=assignment.course, officer_id__in=ids[start : start + CHUNK]
-            )
+            for e in Enrolment.objects.filter(course=assignment.course, officer_id__in=ids)
         )
     to_create = [
         Enrolment(

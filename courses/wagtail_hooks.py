@@ -8,6 +8,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from officers import roles
 from officers.admin_views import ScopedObjectMixin
+from units.models import within_q
 
 from .assignments import apply_assignment
 from .forms import AssignmentForm
@@ -21,9 +22,7 @@ def assignments_visible_to(user):
     scope = roles.hr_scope_of(user)
     if scope is None:
         return queryset.none()
-    return queryset.filter(
-        Q(unit=scope) | Q(unit__parent=scope) | Q(unit__parent__parent=scope) | Q(created_by=user)
-    )
+    return queryset.filter(within_q(scope) | Q(created_by=user))
 
 
 class AssignmentIndexView(IndexView):

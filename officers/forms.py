@@ -11,17 +11,6 @@ from units.models import AdministrativeUnit
 from . import roles
 from .models import Officer
 
-OFFICER_FORM_FIELDS = [
-    "full_name",
-    "unit",
-    "job_position",
-    "title",
-    "email",
-    "phone",
-    "national_id",
-    "procedure_account",
-]
-
 
 def units_manageable_by(user):
     """Units in force that a user may put officers in: their area for HR, all for admins."""
@@ -44,7 +33,7 @@ class OfficerAdminForm(WagtailAdminModelForm):
 
     class Meta:
         model = Officer
-        fields = OFFICER_FORM_FIELDS
+        fields = Officer.PROFILE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,13 +21,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from elearning.db import chunked
 from units.models import AdministrativeUnit
 
 from . import roles
 from .models import JobPosition, Officer, national_id_validator, normalize_phone, phone_validator
 from .names import sort_key
-
-CHUNK = 900  # stays under SQLite's limit on query parameters
 
 
 @dataclass(frozen=True)
@@ -305,7 +304,7 @@ class RowChecker:
         self.privileged = set()
         # Optional columns a file leaves out are not cleared on officers it updates.
         self.updatable_fields = {"full_name", "unit", "sort_key", *self.headers}
-        for chunk in _chunks(usernames):
+        for chunk in chunked(usernames):
             for user in User.objects.filter(username__in=chunk).select_related(
                 "officer__unit__parent", "officer__job_position"
             ):
@@ -323,7 +322,7 @@ class RowChecker:
         for field_name in ("national_id", "procedure_account"):
             values = [v[field_name] for _n, v in records if v.get(field_name)]
             owners = {}
-            for chunk in _chunks(values):
+            for chunk in chunked(values):
                 owners.update(
                     Officer.objects.filter(**{f"{field_name}__in": chunk}).values_list(
                         field_name, "user__username"
@@ -507,23 +506,7 @@ class RowChecker:
         return row is not None and row.get(field_name, "") != value
 
 
-def _chunks(values):
-    values = list(values)
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
-OFFICER_FIELDS = [
-    "full_name",
-    "unit",
-    "job_position",
-    "title",
-    "email",
-    "phone",
-    "national_id",
-    "procedure_account",
-    "sort_key",
-]
+OFFICER_FIELDS = [*Officer.PROFILE_FIELDS, "sort_key"]
 
 
 @transaction.atomic
@@ -586,7 +569,7 @@ def _save(checker, result):
 
 def _clear_moving_values(officers):
     for field_name in ("national_id", "procedure_account"):
-        for ids in _chunks(o.pk for o in officers):
+        for ids in chunked(o.pk for o in officers):
             Officer.objects.filter(pk__in=ids).exclude(**{field_name: ""}).update(
                 **{field_name: ""}
             )

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from units.models import AdministrativeUnit
+from units.models import AdministrativeUnit, within_q
 
 from .names import sort_key, split_name
 
@@ -40,7 +40,7 @@ class JobPosition(models.Model):
 class OfficerQuerySet(models.QuerySet):
     def in_unit(self, unit):
         """Officers of the unit and of every unit under it."""
-        return self.filter(Q(unit=unit) | Q(unit__parent=unit) | Q(unit__parent__parent=unit))
+        return self.filter(within_q(unit))
 
     def visible_to(self, user):
         """What a user may see: everything for administrators, their unit's tree for HR."""
@@ -110,6 +110,18 @@ class Officer(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = OfficerQuerySet.as_manager()
+
+    # What HR may set on an officer, in forms and in imports.
+    PROFILE_FIELDS = [
+        "full_name",
+        "unit",
+        "job_position",
+        "title",
+        "email",
+        "phone",
+        "national_id",
+        "procedure_account",
+    ]
 
     class Meta:
         verbose_name = _("officer")

@@ -25,6 +25,17 @@ class Level(models.IntegerChoices):
 CODE_LENGTH = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
 
 
+def within_q(unit, field="unit"):
+    """Q for rows whose `field` is the unit or lies under it (the tree is three levels deep)."""
+    if not field:
+        return Q(pk=unit.pk) | Q(parent=unit) | Q(parent__parent=unit)
+    return (
+        Q(**{field: unit})
+        | Q(**{f"{field}__parent": unit})
+        | Q(**{f"{field}__parent__parent": unit})
+    )
+
+
 class AdministrativeUnitQuerySet(models.QuerySet):
     def current(self, on=None):
         """Units in force on a date (today when not given)."""
@@ -35,8 +46,8 @@ class AdministrativeUnitQuerySet(models.QuerySet):
         )
 
     def within(self, unit):
-        """The unit itself and every unit under it (the tree is at most three levels deep)."""
-        return self.filter(Q(pk=unit.pk) | Q(parent=unit) | Q(parent__parent=unit))
+        """The unit itself and every unit under it."""
+        return self.filter(within_q(unit, field=""))
 
     def provinces(self):
         return self.filter(level=Level.PROVINCE)

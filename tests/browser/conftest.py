@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 375, "height": 740}
@@ -37,6 +38,9 @@ def browser():
         )
         yield browser
         browser.close()
+        # Close the connections opened while Playwright's loop ran, or PostgreSQL refuses to
+        # drop the test database at the end ("being accessed by other users").
+        connections.close_all()
 
 
 @pytest.fixture

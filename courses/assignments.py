@@ -6,6 +6,7 @@ from elearning.db import chunked
 from officers.models import Officer
 
 from .models import Enrolment
+from .progress import deadline_applies
 
 
 def officers_reached(assignment):
@@ -45,9 +46,7 @@ def apply_assignment(assignment):
     ]
     to_update = []
     for enrolment in existing.values():
-        if enrolment.assignment_id == assignment.pk or (
-            enrolment.deadline is None or assignment.deadline < enrolment.deadline
-        ):
+        if deadline_applies(enrolment, assignment.deadline, assignment):
             enrolment.deadline, enrolment.assignment = assignment.deadline, assignment
             to_update.append(enrolment)
     Enrolment.objects.bulk_create(to_create, batch_size=500)

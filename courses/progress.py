@@ -57,6 +57,16 @@ def missing_prerequisites(officer, course):
     return [course for course in prerequisites if course.pk not in completed]
 
 
+def deadline_applies(enrolment, deadline, assignment=None):
+    """A new deadline replaces the enrolment's when it is earlier, or when it comes from the
+    assignment that set the current one (HR changed that assignment)."""
+    return bool(deadline) and (
+        enrolment.deadline is None
+        or deadline < enrolment.deadline
+        or (assignment is not None and enrolment.assignment_id == assignment.pk)
+    )
+
+
 def enrol(officer, course, *, deadline=None, assignment=None):
     """Enrol an officer (idempotent). An assignment brings the earliest deadline."""
     enrolment, created = Enrolment.objects.get_or_create(
@@ -68,16 +78,29 @@ def enrol(officer, course, *, deadline=None, assignment=None):
             "assignment": assignment,
         },
     )
-    if not created and deadline and (enrolment.deadline is None or deadline < enrolment.deadline):
+    if not created and deadline_applies(enrolment, deadline, assignment):
         enrolment.deadline, enrolment.assignment = deadline, assignment
         enrolment.save(update_fields=["deadline", "assignment"])
     return enrolment
 
 
+class PrerequisitesMissing(Exception):
+    def __init__(self, courses):
+        self.courses = courses
+        super().__init__(", ".join(course.title for course in courses))
+
+
 @transaction.atomic
 def record_lesson_done(officer, lesson):
-    """Mark a lesson done (idempotent); complete the course when the rule is met."""
+    """Mark a lesson done (idempotent); complete the course when the rule is met.
+
+    An officer not yet enrolled is enrolled, unless the course's prerequisites are missing.
+    """
     course = lesson.get_parent().specific
+    if not Enrolment.objects.filter(officer=officer, course=course).exists():
+        missing = missing_prerequisites(officer, course)
+        if missing:
+            raise PrerequisitesMissing(missing)
     enrolment = enrol(officer, course)
     LessonCompletion.objects.get_or_create(officer=officer, lesson=lesson)
     enrolment.last_lesson = lesson

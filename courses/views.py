@@ -19,6 +19,14 @@ def _officer_or_403(request):
     return officer
 
 
+def _tell_prerequisites_missing(request, courses):
+    messages.error(
+        request,
+        _("Complete these courses first: %(courses)s.")
+        % {"courses": ", ".join(course.title for course in courses)},
+    )
+
+
 @login_required
 def my_courses(request):
     officer = progress.officer_of(request.user)
@@ -33,11 +41,7 @@ def enrol(request, course_id):
     course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
     missing = progress.missing_prerequisites(officer, course)
     if missing:
-        messages.error(
-            request,
-            _("Complete these courses first: %(courses)s.")
-            % {"courses": ", ".join(c.title for c in missing)},
-        )
+        _tell_prerequisites_missing(request, missing)
         return redirect(course.url)
     progress.enrol(officer, course)
     messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": course.title})
@@ -53,7 +57,11 @@ def lesson_done(request, lesson_id):
     was_complete = Enrolment.objects.filter(
         officer=officer, course_id=lesson.course.pk, completed_at__isnull=False
     ).exists()
-    enrolment = progress.record_lesson_done(officer, lesson)
+    try:
+        enrolment = progress.record_lesson_done(officer, lesson)
+    except progress.PrerequisitesMissing as missing:
+        _tell_prerequisites_missing(request, missing.courses)
+        return redirect(lesson.course.url)
     if enrolment.completed_at and not was_complete:
         messages.success(
             request,

@@ -51,3 +51,18 @@ def test_lessons_of_an_unpublished_course_can_no_longer_be_opened_found_or_done(
     assert client.post(reverse("lesson_done", args=[lesson.pk])).status_code == 404
     results = client.get(reverse("search"), {"q": "noi dung bai"}).content.decode()
     assert lesson.url not in results
+
+
+def test_marking_a_lesson_done_does_not_bypass_the_prerequisite(client, learner, advanced):
+    lesson = advanced.lessons().first()
+    client.login(username=learner.username, password=PASSWORD)
+    response = client.post(reverse("lesson_done", args=[lesson.pk]), follow=True)
+    assert not Enrolment.objects.filter(course=advanced).exists()
+    assert not lesson.completions.exists()
+    assert "Chữ ký số cơ bản" in response.content.decode()
+
+
+def test_an_officer_assigned_the_course_may_take_it_without_the_prerequisite(learner, advanced):
+    progress.enrol(learner.officer, advanced, deadline=None)
+    enrolment = progress.record_lesson_done(learner.officer, advanced.lessons().first())
+    assert enrolment.last_lesson_id == advanced.lessons().first().pk

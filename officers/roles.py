@@ -33,6 +33,11 @@ PERMISSIONS = {
         ("wagtaildocs", "add_document"),
         ("wagtaildocs", "change_document"),
         ("wagtaildocs", "choose_document"),
+        *[
+            ("assessments", f"{action}_{model}")
+            for model in ("question", "questioncategory", "quiz")
+            for action in ("add", "change", "delete", "view")
+        ],
     ],
     # Reviewers approve what trainers submit (the course moderation workflow).
     REVIEWER: [
@@ -61,6 +66,11 @@ PERMISSIONS = {
         ("courses", "add_assignment"),
         ("courses", "change_assignment"),
         ("courses", "delete_assignment"),
+        *[
+            ("assessments", f"{action}_{model}")
+            for model in ("question", "questioncategory", "quiz")
+            for action in ("add", "change", "delete", "view")
+        ],
         ("officers", "view_jobposition"),
         ("officers", "add_jobposition"),
         ("officers", "change_jobposition"),

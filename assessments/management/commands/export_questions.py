@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from assessments.interchange import write_bank
+from assessments.interchange.store import load_bank
+from assessments.models import QuestionCategory
+
+
+class Command(BaseCommand):
+    help = "Export a question category (and those under it) as GIFT or Moodle XML."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", required=True, choices=["gift", "xml"])
+        parser.add_argument(
+            "--category", required=True, help='Category path, e.g. "Ngân hàng/Chữ ký số".'
+        )
+
+    def handle(self, *args, format, category, **options):
+        found = None
+        for candidate in QuestionCategory.objects.filter(name=category.split("/")[-1].strip()):
+            if candidate.path == category.strip("/"):
+                found = candidate
+        if found is None:
+            raise CommandError(_("No question category “%(path)s”.") % {"path": category})
+        self.stdout.write(write_bank(load_bank(found), format), ending="")

@@ -1,0 +1,342 @@
+"""Question banks: categories, questions of five kinds, and their answers.
+
+The kinds and their scoring follow Moodle's, so that a trainer's existing Moodle export
+(GIFT or Moodle XML) imports without loss: an answer carries a fraction of the question's mark
+(1 = right; 0.5 = half credit; negative = penalty in multiple choice).
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+
+
+class QuestionCategory(models.Model):
+    name = models.CharField(_("name"), max_length=255)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("parent"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("question category")
+        verbose_name_plural = _("question categories")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unique_category_name"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(parent__isnull=True),
+                name="unique_top_category_name",
+            ),
+        ]
+
+    def __str__(self):
+        return self.path
+
+    @property
+    def path(self):
+        """ "Iota/Kappa/Lambda": the names from the top category down."""
+        names, node = [], self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return "/".join(reversed(names))
+
+    @classmethod
+    def from_path(cls, path):
+        """The category at "A/B/C", created with its parents when missing."""
+        parent = None
+        for name in [part.strip() for part in path.split("/") if part.strip()]:
+            parent, _created = cls.objects.get_or_create(name=name[:255], parent=parent)
+        return parent
+
+
+class Question(ClusterableModel):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        TRUE_FALSE = "truefalse", _("True/false")
+        SHORT = "short", _("Short answer")
+        ESSAY = "essay", _("Essay")
+
+    category = models.ForeignKey(
+        QuestionCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="questions",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    text = models.TextField(_("question text"), help_text=_("HTML."))
+    general_feedback = models.TextField(_("general feedback"), blank=True)
+    default_mark = models.DecimalField(
+        _("default mark"), max_digits=7, decimal_places=2, default=Decimal("1")
+    )
+    shuffle_answers = models.BooleanField(_("shuffle answers"), default=True)
+    case_sensitive = models.BooleanField(
+        _("case sensitive"), default=False, help_text=_("Short answers only.")
+    )
+    accent_insensitive = models.BooleanField(
+        _("ignore Vietnamese accents"),
+        default=False,
+        help_text=_("Short answers only: “chu ky so” counts as “chữ ký số”."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    panels = [
+        FieldPanel("category"),
+        FieldPanel("kind"),
+        FieldPanel("name"),
+        FieldPanel("text"),
+        InlinePanel("answers", label=_("Answers")),
+        FieldPanel("general_feedback"),
+        MultiFieldPanel(
+            [
+                FieldPanel("default_mark"),
+                FieldPanel("shuffle_answers"),
+                FieldPanel("case_sensitive"),
+                FieldPanel("accent_insensitive"),
+            ],
+            heading=_("Options"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["category", "name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Answer(models.Model):
+    question = ParentalKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+    )
+    text = models.TextField(_("answer"))
+    fraction = models.DecimalField(
+        _("share of the mark"),
+        max_digits=8,
+        decimal_places=7,
+        validators=[MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))],
+        help_text=_("1 for a right answer, 0 for a wrong one; between for partial credit."),
+    )
+    feedback = models.TextField(_("feedback"), blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    panels = [FieldPanel("text"), FieldPanel("fraction"), FieldPanel("feedback")]
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class QuestionFile(models.Model):
+    """A file embedded in a question (e.g. a base64 image in Moodle XML)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="questions/")
+
+    class Meta:
+        verbose_name = _("question file")
+        verbose_name_plural = _("question files")
+
+    def __str__(self):
+        return self.name
+
+
+class Quiz(ClusterableModel):
+    """A quiz placed in a lesson: fixed questions and/or questions drawn from categories."""
+
+    class Grading(models.TextChoices):
+        HIGHEST = "highest", _("Highest attempt")
+        LAST = "last", _("Last attempt")
+        FIRST = "first", _("First attempt")
+
+    class Layout(models.TextChoices):
+        ONE_PER_PAGE = "one", _("One question per page")
+        ALL = "all", _("All questions on one page")
+
+    slug = models.SlugField(
+        _("identifier"),
+        max_length=100,
+        unique=True,
+        help_text=_("Used to place the quiz in a lesson."),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    introduction = models.TextField(_("introduction"), blank=True)
+    pass_mark = models.DecimalField(
+        _("pass mark (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("80"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("maximum attempts"), default=0, help_text=_("0 means unlimited.")
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), null=True, blank=True
+    )
+    grading = models.CharField(
+        _("grading method"), max_length=10, choices=Grading.choices, default=Grading.HIGHEST
+    )
+    layout = models.CharField(
+        _("layout"), max_length=3, choices=Layout.choices, default=Layout.ONE_PER_PAGE
+    )
+    shuffle_answers = models.BooleanField(_("shuffle answers"), default=True)
+    # What the learner sees after submitting, as Moodle's review options.
+    review_score = models.BooleanField(_("show the score"), default=True)
+    review_correctness = models.BooleanField(_("show whether each answer was right"), default=True)
+    review_right_answers = models.BooleanField(_("show the right answers"), default=False)
+    review_feedback = models.BooleanField(_("show feedback"), default=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("introduction"),
+        InlinePanel("fixed_questions", label=_("Questions")),
+        InlinePanel("random_draws", label=_("Random questions from a category")),
+        MultiFieldPanel(
+            [
+                FieldPanel("pass_mark"),
+                FieldPanel("max_attempts"),
+                FieldPanel("time_limit_minutes"),
+                FieldPanel("grading"),
+                FieldPanel("layout"),
+                FieldPanel("shuffle_answers"),
+            ],
+            heading=_("Rules"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("review_score"),
+                FieldPanel("review_correctness"),
+                FieldPanel("review_right_answers"),
+                FieldPanel("review_feedback"),
+            ],
+            heading=_("After submission the learner sees"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class QuizQuestion(models.Model):
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="fixed_questions")
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="+"
+    )
+    sort_order = models.PositiveIntegerField(default=0, editable=False)
+
+    panels = [FieldPanel("question")]
+
+    class Meta:
+        ordering = ["sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="question_once_per_quiz")
+        ]
+
+    def __str__(self):
+        return str(self.question)
+
+
+class QuizRandomDraw(models.Model):
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="random_draws")
+    category = models.ForeignKey(
+        QuestionCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    count = models.PositiveSmallIntegerField(_("number of questions"), default=5)
+    sort_order = models.PositiveIntegerField(default=0, editable=False)
+
+    panels = [FieldPanel("category"), FieldPanel("count")]
+
+    class Meta:
+        ordering = ["sort_order"]
+
+    def __str__(self):
+        return f"{self.count} × {self.category}"
+
+
+class Attempt(models.Model):
+    """A sitting: created on the server with its drawn questions; graded once on submission."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        NEEDS_MARKING = "needs_marking", _("Waiting for marking")
+        FINISHED = "finished", _("Finished")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    officer = models.ForeignKey(
+        "officers.Officer", on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    state = models.CharField(max_length=15, choices=State.choices, default=State.IN_PROGRESS)
+    started_at = models.DateTimeField(_("started"))
+    deadline = models.DateTimeField(_("time is up at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    score = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=9, decimal_places=4, default=Decimal("0"))
+    percent = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(null=True)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        ordering = ["quiz", "officer", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "officer", "number"], name="attempt_number_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.quiz} – {self.officer} #{self.number}"
+
+
+class AttemptQuestion(models.Model):
+    """One drawn question of an attempt, with the learner's response, kept as they go."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="slots")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    mark = models.DecimalField(max_digits=7, decimal_places=2)
+    answer_order = models.JSONField(default=list)  # answer ids in the order shown
+    response = models.JSONField(null=True, blank=True)  # {"answers": [ids]} or {"text": "..."}
+    saved_at = models.DateTimeField(null=True, blank=True)
+    awarded = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    marker_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="slot_position_once")
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} · {self.position}"

@@ -1,0 +1,66 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .admin_views import QuestionImportView
+from .models import Question, QuestionCategory, Quiz
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Questions")
+    list_display = ["name", "kind", "category", "updated_at"]
+    list_filter = ["kind", "category"]
+    search_fields = ["name", "text"]
+    search_backend_name = None
+    copy_view_enabled = True
+
+
+class QuestionCategoryViewSet(SnippetViewSet):
+    model = QuestionCategory
+    icon = "folder-open-inverse"
+    menu_label = _("Question categories")
+    list_display = ["path", "description"]
+    search_fields = ["name"]
+    search_backend_name = None
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "tasks"
+    menu_label = _("Quizzes")
+    list_display = ["title", "slug", "pass_mark", "max_attempts", "time_limit_minutes"]
+    search_fields = ["title", "slug"]
+    search_backend_name = None
+
+
+class QuestionBankGroup(SnippetViewSetGroup):
+    items = (QuizViewSet, QuestionViewSet, QuestionCategoryViewSet)
+    menu_icon = "help"
+    menu_label = _("Question bank")
+    menu_name = "question-bank"
+    menu_order = 230
+
+
+register_snippet(QuestionBankGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_question_import_url():
+    return [path("questions/import/", QuestionImportView.as_view(), name="question_import")]
+
+
+class QuestionImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("assessments.add_question")
+
+
+@hooks.register("register_admin_menu_item")
+def register_question_import_menu_item():
+    return QuestionImportMenuItem(
+        _("Import questions"), reverse("question_import"), icon_name="upload", order=240
+    )

@@ -1,0 +1,73 @@
+"""A course with a quiz completes only when the quiz is passed."""
+
+from decimal import Decimal
+
+import pytest
+
+from assessments import attempts
+from assessments.models import Answer, Question, QuestionCategory, Quiz, QuizQuestion
+from courses import progress
+from courses.models import Enrolment, LessonPage
+from tests.courses.pages import make_course, publish
+from tests.factories import OfficerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quiz(db):
+    category = QuestionCategory.from_path("Ngân hàng/Chữ ký số")
+    question = Question.objects.create(
+        category=category, kind=Question.Kind.SINGLE, name="Ai cấp?", text="<p>Ai cấp?</p>"
+    )
+    Answer.objects.create(question=question, text="Ban Cơ yếu Chính phủ", fraction=1)
+    Answer.objects.create(question=question, text="Bộ Công an", fraction=0)
+    quiz = Quiz.objects.create(slug="kiem-tra-cks", title="Kiểm tra", pass_mark=Decimal("100"))
+    QuizQuestion.objects.create(quiz=quiz, question=question)
+    return quiz
+
+
+def add_quiz_lesson(course, slug, optional=False):
+    return publish(
+        course,
+        LessonPage(
+            title="Bài kiểm tra",
+            slug=f"kiem-tra-{slug}-{optional}",
+            optional=optional,
+            body=[{"type": "quiz", "value": {"introduction": "Làm bài", "quiz_slug": slug}}],
+        ),
+    )
+
+
+def take(officer, quiz, answer_text):
+    attempt = attempts.start_or_resume(officer, quiz)
+    question = quiz.fixed_questions.get().question
+    chosen = [a.pk for a in question.answers.all() if a.text == answer_text]
+    attempts.save_response(attempt, 1, {"answers": chosen})
+    return attempts.submit(attempt)
+
+
+def test_the_course_completes_when_the_required_quiz_is_passed(dien_bien, quiz):
+    course = make_course(lessons=1)
+    add_quiz_lesson(course, quiz.slug)
+    officer = OfficerFactory()
+    for lesson in course.lessons():
+        progress.record_lesson_done(officer, lesson)
+    enrolment = Enrolment.objects.get(officer=officer, course=course)
+    assert enrolment.completed_at is None
+
+    take(officer, quiz, "Bộ Công an")
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is None
+
+    take(officer, quiz, "Ban Cơ yếu Chính phủ")
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is not None
+
+
+def test_a_quiz_in_an_optional_lesson_is_not_required(dien_bien, quiz):
+    course = make_course(lessons=1)
+    add_quiz_lesson(course, quiz.slug, optional=True)
+    officer = OfficerFactory()
+    enrolment = progress.record_lesson_done(officer, course.lessons().first())
+    assert enrolment.completed_at is not None

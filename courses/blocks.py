@@ -82,8 +82,7 @@ class CalloutBlock(blocks.StructBlock):
 
 
 class QuizPlacementBlock(blocks.StructBlock):
-    """Where a quiz sits in the lesson. The quiz engine (assessments) renders it; until a quiz
-    is chosen, learners see the introduction only."""
+    """Where a quiz sits in the lesson: a link to the quiz named by its identifier."""
 
     introduction = blocks.CharBlock(label=_("Introduction"), required=False, max_length=250)
     quiz_slug = blocks.CharBlock(
@@ -96,6 +95,14 @@ class QuizPlacementBlock(blocks.StructBlock):
         icon = "help"
         label = _("Quiz")
         template = "courses/blocks/quiz_placement.html"
+
+    def get_context(self, value, parent_context=None):
+        from assessments.models import Quiz
+
+        context = super().get_context(value, parent_context)
+        slug = value.get("quiz_slug")
+        context["quiz"] = Quiz.objects.filter(slug=slug).first() if slug else None
+        return context
 
 
 class LessonBodyBlock(blocks.StreamBlock):

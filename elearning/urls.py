@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/profile/", officer_views.my_profile, name="my_profile"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("courses.urls")),
+    path("", include("assessments.urls")),
 ]
 
 if settings.DEBUG:

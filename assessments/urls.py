@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("quizzes/<slug:slug>/", views.quiz_detail, name="quiz_detail"),
+    path("quizzes/<slug:slug>/start/", views.start, name="quiz_start"),
+    path("attempts/<int:attempt_id>/", views.attempt_page, name="attempt_page"),
+    path("attempts/<int:attempt_id>/save/", views.save, name="attempt_save"),
+    path("attempts/<int:attempt_id>/review/", views.review, name="attempt_review"),
+]

@@ -1,0 +1,202 @@
+"""Learner quiz pages: thin views over attempts.py. Nothing here reveals an answer's worth
+before the attempt is submitted: pages show answer texts only, in the attempt's order."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.progress import officer_of
+
+from . import attempts
+from .models import Attempt, Question, Quiz
+
+
+def _officer(request):
+    officer = officer_of(request.user)
+    if officer is None:
+        raise PermissionDenied(_("Only officers can take courses."))
+    return officer
+
+
+def _own_attempt(request, attempt_id):
+    """The signed-in officer's attempt; anyone else's does not exist for them."""
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz"), pk=attempt_id, officer=_officer(request)
+    )
+
+
+@login_required
+def quiz_detail(request, slug):
+    quiz = get_object_or_404(Quiz, slug=slug)
+    officer = _officer(request)
+    previous = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("number"))
+    return render(
+        request,
+        "assessments/quiz.html",
+        {
+            "quiz": quiz,
+            "attempts": previous,
+            "in_progress": next(
+                (a for a in previous if a.state == Attempt.State.IN_PROGRESS), None
+            ),
+            "attempts_left": None
+            if not quiz.max_attempts
+            else max(0, quiz.max_attempts - len(previous)),
+            "final": attempts.final_attempt(officer, quiz),
+        },
+    )
+
+
+@login_required
+@require_POST
+def start(request, slug):
+    quiz = get_object_or_404(Quiz, slug=slug)
+    try:
+        attempt = attempts.start_or_resume(_officer(request), quiz)
+    except attempts.NoAttemptsLeft:
+        messages.error(request, _("You have no attempts left for this quiz."))
+        return redirect("quiz_detail", slug=slug)
+    return redirect("attempt_page", attempt_id=attempt.pk)
+
+
+def _pages(attempt, slots):
+    if attempt.quiz.layout == Quiz.Layout.ALL:
+        return [slots]
+    return [[slot] for slot in slots]
+
+
+@login_required
+def attempt_page(request, attempt_id):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.state != Attempt.State.IN_PROGRESS:
+        return redirect("attempt_review", attempt_id=attempt.pk)
+    if attempt.deadline and timezone.now() > attempt.deadline + attempts.GRACE:
+        attempts.submit(attempt)
+        messages.info(request, _("Time is up: your answers were submitted."))
+        return redirect("attempt_review", attempt_id=attempt.pk)
+    slots = list(attempt.slots.select_related("question").prefetch_related("question__answers"))
+    pages = _pages(attempt, slots)
+    number = min(max(int(request.GET.get("page", 1) or 1), 1), len(pages))
+    shown = [_slot_view(slot) for slot in pages[number - 1]]
+    seconds_left = (
+        max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+        if attempt.deadline
+        else None
+    )
+    return render(
+        request,
+        "assessments/attempt.html",
+        {
+            "attempt": attempt,
+            "questions": shown,
+            "page": number,
+            "page_count": len(pages),
+            "seconds_left": seconds_left,
+            "minutes_left": None if seconds_left is None else -(-seconds_left // 60),
+        },
+    )
+
+
+def _slot_view(slot):
+    """What the page may show of a question: its text and the answer texts, nothing else."""
+    answers = {answer.pk: answer.text for answer in slot.question.answers.all()}
+    chosen = set((slot.response or {}).get("answers", []))
+    return {
+        "position": slot.position,
+        "kind": slot.question.kind,
+        "text": slot.question.text,
+        "mark": slot.mark,
+        "choices": [
+            {"id": answer_id, "text": answers[answer_id], "chosen": answer_id in chosen}
+            for answer_id in slot.answer_order
+            if answer_id in answers
+        ],
+        "typed": (slot.response or {}).get("text", ""),
+        "single": slot.question.kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE),
+    }
+
+
+def _responses_from(post, positions):
+    found = {}
+    for position in positions:
+        key = f"q{position}"
+        if f"{key}-text" in post:
+            found[position] = {"text": post.get(f"{key}-text", "")}
+        elif f"{key}-shown" in post:
+            found[position] = {"answers": post.getlist(key)}
+    return found
+
+
+@login_required
+@require_POST
+def save(request, attempt_id):
+    """Save the answers of one page (form post, or autosave from the page's script)."""
+    attempt = _own_attempt(request, attempt_id)
+    wants_json = request.headers.get("X-Requested-With") == "fetch"
+    positions = [int(p) for p in request.POST.getlist("positions") if p.isdigit()]
+    try:
+        for position, response in _responses_from(request.POST, positions).items():
+            attempts.save_response(attempt, position, response)
+    except (attempts.TimeIsUp, attempts.AttemptClosed):
+        attempts.submit(attempt)
+        if wants_json:
+            return JsonResponse({"saved": False, "closed": True}, status=409)
+        messages.info(request, _("Time is up: your answers were submitted."))
+        return redirect("attempt_review", attempt_id=attempt.pk)
+    except (attempts.InvalidResponse, ValueError, Attempt.DoesNotExist):
+        if wants_json:
+            return JsonResponse({"saved": False}, status=400)
+        raise Http404 from None
+    if wants_json:
+        return JsonResponse({"saved": True})
+    if "submit" in request.POST:
+        attempts.submit(attempt)
+        return redirect("attempt_review", attempt_id=attempt.pk)
+    page = int(request.POST.get("go_to", "1") or 1)
+    return redirect(reverse("attempt_page", args=[attempt.pk]) + f"?page={page}")
+
+
+@login_required
+def review(request, attempt_id):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.state == Attempt.State.IN_PROGRESS:
+        return redirect("attempt_page", attempt_id=attempt.pk)
+    quiz = attempt.quiz
+    shown = []
+    for slot in attempt.slots.select_related("question").prefetch_related("question__answers"):
+        question = slot.question
+        answers = {answer.pk: answer for answer in question.answers.all()}
+        chosen = set((slot.response or {}).get("answers", []))
+        shown.append(
+            {
+                "position": slot.position,
+                "text": question.text,
+                "typed": (slot.response or {}).get("text", ""),
+                "awarded": slot.awarded,
+                "mark": slot.mark,
+                "right": slot.awarded is not None and slot.awarded >= slot.mark,
+                "choices": [
+                    {
+                        "text": answers[i].text,
+                        "chosen": i in chosen,
+                        "is_right": answers[i].fraction > 0,
+                        "feedback": answers[i].feedback,
+                    }
+                    for i in slot.answer_order
+                    if i in answers
+                ],
+                "right_answers": [a.text for a in answers.values() if a.fraction > 0],
+                "general_feedback": question.general_feedback,
+            }
+        )
+    return render(
+        request,
+        "assessments/review.html",
+        {"attempt": attempt, "quiz": quiz, "questions": shown},
+    )

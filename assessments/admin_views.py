@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,16 +33,13 @@ class QuestionImportForm(forms.Form):
         return upload
 
 
-class QuestionImportView(WagtailAdminTemplateMixin, FormView):
+class QuestionImportView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+    permission_required = "assessments.add_question"
+    raise_exception = True
     page_title = gettext_lazy("Import questions")
     header_icon = "upload"
     template_name = "assessments/admin/import.html"
     form_class = QuestionImportForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("assessments.add_question"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]

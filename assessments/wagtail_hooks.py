@@ -1,9 +1,10 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from elearning.admin_menu import PermissionMenuItem
 
 from .admin_views import QuestionImportView
 from .models import Question, QuestionCategory, Quiz
@@ -54,13 +55,12 @@ def register_question_import_url():
     return [path("questions/import/", QuestionImportView.as_view(), name="question_import")]
 
 
-class QuestionImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("assessments.add_question")
-
-
 @hooks.register("register_admin_menu_item")
 def register_question_import_menu_item():
-    return QuestionImportMenuItem(
-        _("Import questions"), reverse("question_import"), icon_name="upload", order=240
+    return PermissionMenuItem(
+        _("Import questions"),
+        reverse("question_import"),
+        icon_name="upload",
+        order=240,
+        permission="assessments.add_question",
     )

@@ -4,7 +4,8 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -68,16 +69,13 @@ class OfficerUsageView(ScopedObjectMixin, UsageView):
     pass
 
 
-class OfficerImportView(WagtailAdminTemplateMixin, FormView):
+class OfficerImportView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+    permission_required = "officers.import_officers"
+    raise_exception = True
     page_title = gettext_lazy("Import officers")
     header_icon = "upload"
     template_name = "officers/admin/import.html"
     form_class = OfficerImportForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("officers.import_officers"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
         return [
@@ -123,10 +121,9 @@ class OfficerImportView(WagtailAdminTemplateMixin, FormView):
         return {**super().get_context_data(**kwargs), "headers": TEMPLATE_HEADERS}
 
 
+@permission_required("officers.import_officers", raise_exception=True)
 def import_template(request):
     """An empty CSV with the expected columns, for HR to fill in."""
-    if not request.user.has_perm("officers.import_officers"):
-        raise PermissionDenied
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-can-bo.csv"'
     response.write("\ufeff")  # BOM, so that Excel reads the file as UTF-8

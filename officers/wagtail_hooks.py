@@ -1,8 +1,9 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from elearning.admin_menu import PermissionMenuItem
 
 from . import admin_views
 from .filters import OfficerFilterSet
@@ -76,13 +77,12 @@ def register_import_urls():
     ]
 
 
-class ImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("officers.import_officers")
-
-
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
-    return ImportMenuItem(
-        _("Import officers"), reverse("officer_import"), icon_name="upload", order=210
+    return PermissionMenuItem(
+        _("Import officers"),
+        reverse("officer_import"),
+        icon_name="upload",
+        order=210,
+        permission="officers.import_officers",
     )

@@ -180,3 +180,19 @@ def test_the_lesson_links_to_the_quiz_it_places(client, learner, quiz):
     client.login(username=learner.username, password=PASSWORD)
     page = client.get(lesson.url).content.decode()
     assert reverse("quiz_detail", args=[quiz.slug]) in page
+
+
+def test_scripts_in_imported_question_html_never_reach_the_learner(client, learner, quiz):
+    question = quiz.fixed_questions.first().question
+    question.text = (
+        '<p onclick="steal()">Ai cấp?<script>steal()</script><img src=x onerror=steal()></p>'
+    )
+    question.save()
+    answer = question.answers.first()
+    answer.text = '<a href="javascript:steal()">Ban Cơ yếu Chính phủ</a>'
+    answer.save()
+    client.login(username=learner.username, password=PASSWORD)
+    response = client.post(reverse("quiz_start", args=[quiz.slug]), follow=True)
+    page = response.content.decode()
+    assert "Ai cấp?" in page and "Ban Cơ yếu Chính phủ" in page
+    assert "steal()" not in page

@@ -22,6 +22,13 @@ LABELS = {
     ADMINISTRATOR: _("Administrator"),
 }
 
+# Keeping the question bank: questions, their categories and quizzes.
+QUESTION_BANK = [
+    ("assessments", f"{action}_{model}")
+    for model in ("question", "questioncategory", "quiz")
+    for action in ("add", "change", "delete", "view")
+]
+
 # Permissions each role gets, as (app_label, codename).
 PERMISSIONS = {
     LEARNER: [],
@@ -33,11 +40,7 @@ PERMISSIONS = {
         ("wagtaildocs", "add_document"),
         ("wagtaildocs", "change_document"),
         ("wagtaildocs", "choose_document"),
-        *[
-            ("assessments", f"{action}_{model}")
-            for model in ("question", "questioncategory", "quiz")
-            for action in ("add", "change", "delete", "view")
-        ],
+        *QUESTION_BANK,
     ],
     # Reviewers approve what trainers submit (the course moderation workflow).
     REVIEWER: [
@@ -66,11 +69,7 @@ PERMISSIONS = {
         ("courses", "add_assignment"),
         ("courses", "change_assignment"),
         ("courses", "delete_assignment"),
-        *[
-            ("assessments", f"{action}_{model}")
-            for model in ("question", "questioncategory", "quiz")
-            for action in ("add", "change", "delete", "view")
-        ],
+        *QUESTION_BANK,
         ("officers", "view_jobposition"),
         ("officers", "add_jobposition"),
         ("officers", "change_jobposition"),

@@ -7,6 +7,7 @@ The kinds and their scoring follow Moodle's, so that a trainer's existing Moodle
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -330,7 +331,16 @@ class AttemptQuestion(models.Model):
     response = models.JSONField(null=True, blank=True)  # {"answers": [ids]} or {"text": "..."}
     saved_at = models.DateTimeField(null=True, blank=True)
     awarded = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
-    marker_comment = models.TextField(blank=True)
+    marker_comment = models.TextField(_("comment for the learner"), blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(_("marked"), null=True, blank=True)
 
     class Meta:
         ordering = ["attempt", "position"]

@@ -23,7 +23,7 @@ run: $(VENV)/.runtime
 
 ## The whole test suite: lint, format check, unit and browser tests.
 test: $(VENV)/.dev
-	scripts/bootstrap browser
+	scripts/bootstrap tools
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=elearning.test_settings
@@ -41,6 +41,7 @@ format: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) benchmarks/officer_import.py
 	$(PY) benchmarks/lesson_page.py
+	$(PY) benchmarks/quiz_grading.py
 
 ## Regenerate the lock files from pyproject.toml.
 lock: $(VENV)/.dev

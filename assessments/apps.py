@@ -7,5 +7,5 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self):
-        # Registers "every required quiz passed" with the course-completion rule.
+        # Registers "every required quiz and signing exercise passed" with course completion.
         from . import completion  # noqa: F401

@@ -8,11 +8,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from officers.models import Officer
+
 from .grading import response_fraction
 from .models import Attempt, AttemptQuestion, Question, Quiz
 
 # An answer that arrives this long after the time limit still counts (network delays).
-GRACE = timedelta(seconds=getattr(settings, "QUIZ_GRACE_SECONDS", 15))
+GRACE = timedelta(seconds=settings.QUIZ_GRACE_SECONDS)
 MAX_TEXT = 10_000
 
 
@@ -52,6 +54,8 @@ def draw_questions(quiz, rng=random):
 def start_or_resume(officer, quiz, now=None, rng=random):
     """The officer's attempt in progress, or a new one; an expired one is submitted first."""
     now = now or timezone.now()
+    # One officer at a time: two "Start" clicks must not both create attempt number n + 1.
+    Officer.objects.select_for_update().filter(pk=officer.pk).exists()
     current = (
         Attempt.objects.select_for_update()
         .filter(quiz=quiz, officer=officer, state=Attempt.State.IN_PROGRESS)
@@ -149,7 +153,7 @@ def submit(attempt, now=None):
     AttemptQuestion.objects.bulk_update(slots, ["awarded"])
     attempt.submitted_at = now
     attempt.state = Attempt.State.NEEDS_MARKING if waiting else Attempt.State.FINISHED
-    _total(attempt, slots)
+    compute_totals(attempt, slots)
     attempt.save()
     if attempt.state == Attempt.State.FINISHED:
         from .completion import on_attempt_finished
@@ -158,7 +162,8 @@ def submit(attempt, now=None):
     return attempt
 
 
-def _total(attempt, slots):
+def compute_totals(attempt, slots):
+    """Score, percentage and pass/fail once every answer is marked; blank until then."""
     if attempt.state != Attempt.State.FINISHED:
         attempt.score = attempt.percent = attempt.passed = None
         return

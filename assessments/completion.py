@@ -1,4 +1,5 @@
-"""Quizzes in a course's lessons count towards completing it: each must be passed."""
+"""Quizzes and signing exercises in a course's lessons count towards completing it: each one
+placed in a required lesson must be passed."""
 
 from django.db.models import TextField
 from django.db.models.functions import Cast
@@ -7,16 +8,24 @@ from courses import progress
 from courses.models import CoursePage, Enrolment, LessonPage
 
 from .attempts import has_passed
-from .models import Quiz
+from .models import Quiz, SigningExercise, SigningSubmission
+
+
+def _slugs_in(lessons, block_type, key):
+    return {
+        block.value[key]
+        for lesson in lessons
+        for block in lesson.body
+        if block.block_type == block_type and block.value.get(key)
+    }
 
 
 def quiz_slugs_in(lessons):
-    return {
-        block.value["quiz_slug"]
-        for lesson in lessons
-        for block in lesson.body
-        if block.block_type == "quiz" and block.value.get("quiz_slug")
-    }
+    return _slugs_in(lessons, "quiz", "quiz_slug")
+
+
+def exercise_slugs_in(lessons):
+    return _slugs_in(lessons, "signing_exercise", "exercise_slug")
 
 
 def required_quizzes(course):
@@ -24,31 +33,64 @@ def required_quizzes(course):
     return Quiz.objects.filter(slug__in=quiz_slugs_in(progress.required_lessons(course)))
 
 
+def required_exercises(course):
+    """Signing exercises placed in the course's required (non-optional) live lessons."""
+    return SigningExercise.objects.filter(
+        slug__in=exercise_slugs_in(progress.required_lessons(course))
+    )
+
+
 @progress.completion_check
 def required_quizzes_passed(enrolment):
     return all(has_passed(enrolment.officer, quiz) for quiz in required_quizzes(enrolment.course))
 
 
-def courses_placing(quiz):
+@progress.completion_check
+def required_exercises_passed(enrolment):
+    required = set(required_exercises(enrolment.course).values_list("pk", flat=True))
+    passed = set(
+        SigningSubmission.objects.filter(
+            officer=enrolment.officer, exercise__in=required, passed=True
+        ).values_list("exercise_id", flat=True)
+    )
+    return required <= passed
+
+
+def _courses_placing(slug, slugs_in):
     # The slug appears in the lessons' stored StreamField JSON; confirm on the blocks.
     candidates = (
         LessonPage.objects.live()
         .annotate(stored_body=Cast("body", output_field=TextField()))
-        .filter(stored_body__contains=quiz.slug)
+        .filter(stored_body__contains=slug)
     )
     paths = {
-        lesson.path[: -LessonPage.steplen]
-        for lesson in candidates
-        if quiz.slug in quiz_slugs_in([lesson])
+        lesson.path[: -LessonPage.steplen] for lesson in candidates if slug in slugs_in([lesson])
     }
     return CoursePage.objects.filter(path__in=paths)
 
 
-def on_attempt_finished(attempt):
-    """A passed quiz may complete the courses that place it."""
-    if not attempt.passed:
-        return
+def courses_placing(quiz):
+    return _courses_placing(quiz.slug, quiz_slugs_in)
+
+
+def courses_placing_exercise(exercise):
+    return _courses_placing(exercise.slug, exercise_slugs_in)
+
+
+def _complete_courses(officer, courses):
     for enrolment in Enrolment.objects.filter(
-        officer=attempt.officer, course__in=courses_placing(attempt.quiz), completed_at=None
+        officer=officer, course__in=courses, completed_at=None
     ).select_related("course", "officer"):
         progress.complete_if_done(enrolment)
+
+
+def on_attempt_finished(attempt):
+    """A passed quiz may complete the courses that place it."""
+    if attempt.passed:
+        _complete_courses(attempt.officer, courses_placing(attempt.quiz))
+
+
+def on_submission_checked(submission):
+    """A passed signing exercise may complete the courses that place it."""
+    if submission.passed:
+        _complete_courses(submission.officer, courses_placing_exercise(submission.exercise))

@@ -8,12 +8,18 @@ The kinds and their scoring follow Moodle's, so that a trainer's existing Moodle
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+
+from .rich_text import FEEDBACK_FEATURES, QUESTION_FEATURES
 
 
 class QuestionCategory(models.Model):
@@ -80,8 +86,10 @@ class Question(ClusterableModel):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=255)
-    text = models.TextField(_("question text"), help_text=_("HTML."))
-    general_feedback = models.TextField(_("general feedback"), blank=True)
+    text = RichTextField(_("question text"), editor="question", features=QUESTION_FEATURES)
+    general_feedback = RichTextField(
+        _("general feedback"), blank=True, editor="question", features=QUESTION_FEATURES
+    )
     default_mark = models.DecimalField(
         _("default mark"), max_digits=7, decimal_places=2, default=Decimal("1")
     )
@@ -136,7 +144,9 @@ class Answer(models.Model):
         validators=[MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))],
         help_text=_("1 for a right answer, 0 for a wrong one; between for partial credit."),
     )
-    feedback = models.TextField(_("feedback"), blank=True)
+    feedback = RichTextField(
+        _("feedback"), blank=True, editor="question", features=FEEDBACK_FEATURES
+    )
     sort_order = models.PositiveIntegerField(default=0)
 
     panels = [FieldPanel("text"), FieldPanel("fraction"), FieldPanel("feedback")]
@@ -350,3 +360,115 @@ class AttemptQuestion(models.Model):
 
     def __str__(self):
         return f"{self.attempt} · {self.position}"
+
+
+class SigningExercise(models.Model):
+    """A practical exercise: the learner signs a PDF and uploads it; the platform checks it."""
+
+    slug = models.SlugField(
+        _("identifier"),
+        max_length=100,
+        unique=True,
+        help_text=_("Used to place the exercise in a lesson."),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    instructions = models.TextField(
+        _("instructions"),
+        help_text=_("What to sign and how. Shown to the learner above the upload form."),
+    )
+    trust_roots = models.TextField(
+        _("trusted root certificates"),
+        help_text=_(
+            "One or more root certificates in PEM format, each from -----BEGIN CERTIFICATE----- "
+            "to -----END CERTIFICATE-----. A signature passes only if its certificate was "
+            "issued under one of them."
+        ),
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("instructions"),
+        FieldPanel("trust_roots"),
+    ]
+
+    class Meta:
+        verbose_name = _("signing exercise")
+        verbose_name_plural = _("signing exercises")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        from .signatures import TrustRootError, parse_trust_roots
+
+        try:
+            parse_trust_roots(self.trust_roots)
+        except TrustRootError as error:
+            messages = {
+                "none": _(
+                    "Paste at least one root certificate in PEM format, from "
+                    "-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----."
+                ),
+                "not_certificate": _(
+                    "Block %(number)s is not a certificate (perhaps a key or a request). "
+                    "Paste only certificates."
+                ),
+                "unreadable": _(
+                    "Certificate %(number)s is not a valid PEM certificate. Paste it whole, "
+                    "from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----."
+                ),
+            }
+            invalid = ValidationError(
+                messages[error.problem], code="invalid", params={"number": error.number}
+            )
+            raise ValidationError({"trust_roots": invalid}) from None
+
+    def certificates(self):
+        from .signatures import parse_trust_roots
+
+        return parse_trust_roots(self.trust_roots)
+
+
+def private_storage():
+    """Storage no URL serves (settings.PRIVATE_ROOT); looked up when used, for tests."""
+    return storages["private"]
+
+
+class SigningSubmission(models.Model):
+    """A PDF an officer uploaded for a signing exercise, and what the check found.
+
+    Files are stored under an unguessable name and never linked: only the checks are shown,
+    and only to the officer who uploaded them.
+    """
+
+    exercise = models.ForeignKey(
+        SigningExercise,
+        verbose_name=_("signing exercise"),
+        on_delete=models.CASCADE,
+        related_name="submissions",
+    )
+    officer = models.ForeignKey(
+        "officers.Officer",
+        verbose_name=_("officer"),
+        on_delete=models.CASCADE,
+        related_name="signing_submissions",
+    )
+    file = models.FileField(
+        _("file"), upload_to="signing-exercises/%Y/%m/", storage=private_storage
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    passed = models.BooleanField(_("passed"), default=False)
+    checks = models.JSONField(_("checks"), default=list)  # SignatureReport.as_json()
+
+    class Meta:
+        verbose_name = _("signing submission")
+        verbose_name_plural = _("signing submissions")
+        ordering = ["exercise", "officer", "submitted_at", "pk"]
+        indexes = [models.Index(fields=["exercise", "officer"], name="signing_submission_lookup")]
+
+    def __str__(self):
+        return f"{self.exercise} – {self.officer} ({self.submitted_at:%Y-%m-%d %H:%M})"

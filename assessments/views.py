@@ -143,7 +143,13 @@ def save(request, attempt_id):
     try:
         for position, response in _responses_from(request.POST, positions).items():
             attempts.save_response(attempt, position, response)
-    except (attempts.TimeIsUp, attempts.AttemptClosed):
+    except attempts.AttemptClosed:
+        # Submitted already (a double click, another tab, a retry): nothing more to keep.
+        if wants_json:
+            return JsonResponse({"saved": False, "closed": True}, status=409)
+        messages.info(request, _("This attempt has already been submitted."))
+        return redirect("attempt_review", attempt_id=attempt.pk)
+    except attempts.TimeIsUp:
         attempts.submit(attempt)
         if wants_json:
             return JsonResponse({"saved": False, "closed": True}, status=409)
@@ -160,6 +166,14 @@ def save(request, attempt_id):
         return redirect("attempt_review", attempt_id=attempt.pk)
     page = int(request.POST.get("go_to", "1") or 1)
     return redirect(reverse("attempt_page", args=[attempt.pk]) + f"?page={page}")
+
+
+def _verdict(slot):
+    if slot.awarded is None:
+        return None
+    if slot.awarded >= slot.mark:
+        return "right"
+    return "partly" if slot.awarded > 0 else "wrong"
 
 
 @login_required
@@ -180,7 +194,7 @@ def review(request, attempt_id):
                 "typed": (slot.response or {}).get("text", ""),
                 "awarded": slot.awarded,
                 "mark": slot.mark,
-                "right": slot.awarded is not None and slot.awarded >= slot.mark,
+                "verdict": _verdict(slot),
                 "choices": [
                     {
                         "text": answers[i].text,
@@ -193,6 +207,7 @@ def review(request, attempt_id):
                 ],
                 "right_answers": [a.text for a in answers.values() if a.fraction > 0],
                 "general_feedback": question.general_feedback,
+                "marker_comment": slot.marker_comment,
             }
         )
     return render(

@@ -7,7 +7,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from elearning.admin_menu import PermissionMenuItem
 
 from .admin_views import QuestionImportView
-from .models import Question, QuestionCategory, Quiz
+from .analysis_views import QuizAnalysisExportView, QuizAnalysisView, QuizEditView, QuizIndexView
+from .marking_views import MarkingQueueView
+from .models import Question, QuestionCategory, Quiz, SigningExercise
 
 
 class QuestionViewSet(SnippetViewSet):
@@ -37,10 +39,22 @@ class QuizViewSet(SnippetViewSet):
     list_display = ["title", "slug", "pass_mark", "max_attempts", "time_limit_minutes"]
     search_fields = ["title", "slug"]
     search_backend_name = None
+    # Both add an "Item analysis" link (listing "More" menu, edit view header menu).
+    index_view_class = QuizIndexView
+    edit_view_class = QuizEditView
+
+
+class SigningExerciseViewSet(SnippetViewSet):
+    model = SigningExercise
+    icon = "key"
+    menu_label = _("Signing exercises")
+    list_display = ["title", "slug"]
+    search_fields = ["title", "slug"]
+    search_backend_name = None
 
 
 class QuestionBankGroup(SnippetViewSetGroup):
-    items = (QuizViewSet, QuestionViewSet, QuestionCategoryViewSet)
+    items = (QuizViewSet, QuestionViewSet, QuestionCategoryViewSet, SigningExerciseViewSet)
     menu_icon = "help"
     menu_label = _("Question bank")
     menu_name = "question-bank"
@@ -55,6 +69,18 @@ def register_question_import_url():
     return [path("questions/import/", QuestionImportView.as_view(), name="question_import")]
 
 
+@hooks.register("register_admin_urls")
+def register_quiz_analysis_urls():
+    return [
+        path("quizzes/<int:pk>/analysis/", QuizAnalysisView.as_view(), name="quiz_analysis"),
+        path(
+            "quizzes/<int:pk>/analysis.xlsx",
+            QuizAnalysisExportView.as_view(),
+            name="quiz_analysis_xlsx",
+        ),
+    ]
+
+
 @hooks.register("register_admin_menu_item")
 def register_question_import_menu_item():
     return PermissionMenuItem(
@@ -63,4 +89,20 @@ def register_question_import_menu_item():
         icon_name="upload",
         order=240,
         permission="assessments.add_question",
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_marking_url():
+    return [path("marking/", MarkingQueueView.as_view(), name="marking_queue")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_marking_menu_item():
+    return PermissionMenuItem(
+        _("Marking"),
+        reverse("marking_queue"),
+        icon_name="edit",
+        order=245,
+        permission="assessments.change_attempt",
     )

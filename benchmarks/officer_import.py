@@ -5,13 +5,7 @@ Run from the repository root:
     .venv/bin/python benchmarks/officer_import.py            # 10,000 rows
     .venv/bin/python benchmarks/officer_import.py --rows 2000
 
-The real database is never touched:
-
-* Without DATABASE_URL, or with a SQLite DATABASE_URL, the benchmark runs on a throwaway SQLite
-  file in a temporary directory, deleted at the end.
-* With a DATABASE_URL for another engine (e.g. postgres://user@host:5432/name), Django's
-  test-database machinery creates a fresh database named ``test_<name>_bench_<pid>`` on the same
-  server and drops it at the end; the database named in the URL is left alone.
+The real database is never touched (see throwaway.py).
 
 It prints the figures (rows, seconds, rows per second, database queries) and asserts nothing
 about time: it is a benchmark, not a test.
@@ -20,33 +14,22 @@ about time: it is a benchmark, not a test.
 import argparse
 import csv
 import io
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "elearning.test_settings"
+from throwaway import choose_database, throwaway_database  # noqa: E402
 
-# Decide the database before Django reads its settings.
-GIVEN_URL = os.environ.get("DATABASE_URL", "")
-USE_TEMP_SQLITE = not GIVEN_URL or GIVEN_URL.startswith("sqlite")
-TEMP_DIR = None
-if USE_TEMP_SQLITE:
-    TEMP_DIR = tempfile.mkdtemp(prefix="officer-import-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{TEMP_DIR}/bench.sqlite3"
+choose_database("officer-import-bench")
 
 import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
@@ -169,29 +152,13 @@ def timed(label, rows, content, filename, results):
     return result
 
 
-def set_up_database():
-    """Migrate a fresh database; returns what is needed to drop it afterwards."""
-    if USE_TEMP_SQLITE:
-        call_command("migrate", verbosity=0, interactive=False)
-        return None
-    real_name = settings.DATABASES["default"]["NAME"]
-    test_name = f"test_{real_name}_bench_{os.getpid()}"
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = test_name
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = test_name
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return real_name
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
 
-    real_name = set_up_database()
-    try:
-        engine = connection.vendor
-        where = f"{engine}, temporary file" if USE_TEMP_SQLITE else f"{engine}, {connection.alias}"
-        print(f"Database: {where} ({connection.settings_dict['NAME']})")
+    with throwaway_database() as where:
+        print(f"Database: {where}")
         load_bundled_dien_bien()
         communes = list(
             AdministrativeUnit.objects.current()
@@ -223,12 +190,6 @@ def main():
             bad[7_498][7] = "01109000123"  # row 7,500 of the file: an 11-digit CCCD
             timed("bad row 7,500, CSV (refused)", len(rows), csv_bytes(bad), "x.csv", results)
         officers = Officer.objects.count()
-    finally:
-        if real_name is not None:
-            connection.creation.destroy_test_db(real_name, verbosity=0)
-        if TEMP_DIR:
-            shutil.rmtree(TEMP_DIR, ignore_errors=True)
-
     print()
     print(f"{'scenario':<38} {'rows':>7} {'seconds':>8} {'rows/s':>8} {'queries':>8}  result")
     for label, count, seconds, queries, outcome in results:

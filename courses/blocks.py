@@ -105,6 +105,31 @@ class QuizPlacementBlock(blocks.StructBlock):
         return context
 
 
+class SigningExerciseBlock(blocks.StructBlock):
+    """Where a signing exercise sits in the lesson: a link to the exercise named by its
+    identifier, where the learner uploads the PDF they signed."""
+
+    introduction = blocks.CharBlock(label=_("Introduction"), required=False, max_length=250)
+    exercise_slug = blocks.CharBlock(
+        label=_("Signing exercise"),
+        required=False,
+        help_text=_("The signing exercise's identifier from the question bank."),
+    )
+
+    class Meta:
+        icon = "key"
+        label = _("Signing exercise")
+        template = "courses/blocks/signing_exercise.html"
+
+    def get_context(self, value, parent_context=None):
+        from assessments.models import SigningExercise
+
+        context = super().get_context(value, parent_context)
+        slug = value.get("exercise_slug")
+        context["exercise"] = SigningExercise.objects.filter(slug=slug).first() if slug else None
+        return context
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
     image = ImageWithCaptionBlock()
@@ -113,3 +138,4 @@ class LessonBodyBlock(blocks.StreamBlock):
     procedure = ProcedureBlock()
     callout = CalloutBlock()
     quiz = QuizPlacementBlock()
+    signing_exercise = SigningExerciseBlock()

@@ -423,7 +423,8 @@ SIGNATURE_LESSONS = [
                 "để đề nghị gia hạn sớm, tránh gián đoạn việc ký văn bản.</p>"
             ),
             quiz(
-                "Bài kiểm tra cuối khóa: 7 câu hỏi về chữ ký số chuyên dùng công vụ.",
+                "Bài kiểm tra cuối khóa: 10 câu hỏi về chữ ký số chuyên dùng công vụ, chọn ngẫu "
+                "nhiên từ ngân hàng câu hỏi; cần đạt 80% để hoàn thành khóa học.",
                 "chu-ky-so-chuyen-dung-cong-vu",
             ),
         ],
@@ -680,7 +681,8 @@ DOCUMENT_LESSONS = [
                 "tài liệu vào Lưu trữ cơ quan, áp dụng cho cả hồ sơ điện tử.</p>"
             ),
             quiz(
-                "Bài kiểm tra cuối khóa: 6 câu hỏi về quản lý văn bản điện tử.",
+                "Bài kiểm tra cuối khóa: 12 câu hỏi về quản lý văn bản điện tử; cần đạt 80% để "
+                "hoàn thành khóa học.",
                 "quan-ly-van-ban-va-dieu-hanh",
             ),
         ],
@@ -714,6 +716,11 @@ DOCUMENT_LESSONS = [
                 "<p>Điện thoại có ứng dụng quản lý văn bản phải đặt khóa màn hình. Khi mất điện "
                 "thoại, báo ngay quản trị hệ thống để khóa phiên đăng nhập; nếu dùng SIM PKI, "
                 "báo cơ quan để đề nghị thu hồi chứng thư.</p>"
+            ),
+            quiz(
+                "Bài tự luận không bắt buộc: xử lý văn bản hỏa tốc và ký duyệt dự thảo khi đi "
+                "công tác, chỉ với điện thoại. Giảng viên chấm và nhận xét.",
+                "tu-luan-xu-ly-van-ban-tren-dien-thoai",
             ),
         ],
     },
@@ -994,7 +1001,8 @@ PUBLIC_SERVICE_LESSONS = [
                 "Dịch vụ công: đánh giá để sau thường bị bỏ qua.</p>"
             ),
             quiz(
-                "Bài kiểm tra cuối khóa: 6 câu hỏi về dịch vụ công trực tuyến và một cửa.",
+                "Bài kiểm tra cuối khóa: 12 câu hỏi về dịch vụ công trực tuyến và một cửa; cần đạt "
+                "80% để hoàn thành khóa học.",
                 "dich-vu-cong-truc-tuyen-mot-cua",
             ),
         ],
@@ -1122,6 +1130,8 @@ COURSES = [
 # Demo progress
 
 ALL = 99  # every required lesson done: the course is complete
+# Every demo course awards a signed certificate, valid this long.
+CERTIFICATE_VALID_MONTHS = 24
 
 # Required lessons done by each demo officer, by commune and position (in officers.demo.POSITIONS
 # order: chair, vice-chair, clerk, justice, service centre, economy, culture–social, finance).
@@ -1168,6 +1178,8 @@ def seed_courses():
             summary=spec["summary"],
             level=spec["level"],
             estimated_minutes=sum(lesson["minutes"] for lesson in spec["lessons"]),
+            issues_certificate=True,
+            certificate_valid_months=CERTIFICATE_VALID_MONTHS,
             m2m={
                 "skill_tags": list(SkillTag.objects.filter(code__in=spec["skills"])),
                 "required_for_positions": list(

@@ -100,6 +100,18 @@ class CoursePage(Page):
         blank=True,
         related_name="required_courses",
     )
+    issues_certificate = models.BooleanField(
+        _("issues a certificate"),
+        default=False,
+        help_text=_("Officers who complete the course receive a signed certificate."),
+    )
+    certificate_valid_months = models.PositiveSmallIntegerField(
+        _("certificate valid for (months)"),
+        null=True,
+        blank=True,
+        default=24,
+        help_text=_("Leave empty for a certificate that never expires."),
+    )
     search_text = models.TextField(editable=False, default="")
 
     content_panels = [
@@ -114,6 +126,10 @@ class CoursePage(Page):
                 FieldPanel("required_for_positions"),
             ],
             heading=_("Course details"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("issues_certificate"), FieldPanel("certificate_valid_months")],
+            heading=_("Certificate"),
         ),
     ]
     parent_page_types = ["courses.TrackPage"]

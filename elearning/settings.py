@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "officers",
     "courses",
     "assessments",
+    "certification",
+    "procedure_system",
+    "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -59,6 +62,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "ninja",  # serves the API docs page's Swagger UI locally, not from a CDN
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -137,8 +141,16 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "elearning" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files only their owner may see (e.g. the signed PDFs officers upload for an exercise, which
+# carry their certificates): kept outside MEDIA_ROOT so no web server or URL ever serves them.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -154,6 +166,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 OFFICER_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "Kỹ năng số"
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"},
+    # Draftail that also opens imported (Moodle) question HTML; see assessments.rich_text.
+    "question": {"WIDGET": "assessments.widgets.QuestionDraftail"},
+}
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
@@ -189,11 +206,47 @@ if not DEBUG:
     LANGUAGE_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Background work. Wagtail's own small tasks run at once; the platform's deliveries go to a
+# database queue (SQLite and PostgreSQL alike) that `manage.py db_worker --backend queue` works
+# through. Scale out by running more workers.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "queue": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+
+# An answer that reaches the server this many seconds after a quiz's time limit still counts.
+QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "15"))
+
+# The address officers and the QR codes on certificates use to reach the platform.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# What happens when an officer completes a course (see courses/events.py).
+COURSE_COMPLETION_HANDLERS = ["certification.issuing.on_course_completed"]
+
+# The platform signs certificate PDFs (PAdES) with this key and certificate (PEM files); the
+# chain file holds the intermediate and root certificates. `seed_demo` makes a demo CA.
+CERTIFICATE_SIGNING_KEY = os.environ.get("CERTIFICATE_SIGNING_KEY", "")
+CERTIFICATE_SIGNING_KEY_PASSWORD = os.environ.get("CERTIFICATE_SIGNING_KEY_PASSWORD", "")
+CERTIFICATE_SIGNING_CERT = os.environ.get("CERTIFICATE_SIGNING_CERT", "")
+CERTIFICATE_SIGNING_CHAIN = os.environ.get("CERTIFICATE_SIGNING_CHAIN", "")
+
+# Push to the procedure system: events are POSTed to this address, signed with HMAC-SHA256.
+PROCEDURE_SYSTEM_EVENTS_URL = os.environ.get("PROCEDURE_SYSTEM_EVENTS_URL", "")
+PROCEDURE_SYSTEM_SECRET = os.environ.get("PROCEDURE_SYSTEM_SECRET", "")
+PROCEDURE_SYSTEM_TIMEOUT_SECONDS = float(os.environ.get("PROCEDURE_SYSTEM_TIMEOUT_SECONDS", "10"))
+PROCEDURE_SYSTEM_MAX_ATTEMPTS = int(os.environ.get("PROCEDURE_SYSTEM_MAX_ATTEMPTS", "10"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Wagtail runs its reference-index updates as tasks; one INFO line per saved object is noise.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        # pyHanko logs a traceback for every tampered PDF a learner uploads; the learner gets
+        # the explanation, the log needs none of it.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
+    },
 }

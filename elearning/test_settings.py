@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings with fast password hashing."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 
@@ -14,3 +16,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files come from the finders; nothing is collected for tests.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Uploads made by tests go to a throwaway directory, never into the checkout's media/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="kynangso-test-media-"))
+PRIVATE_ROOT = MEDIA_ROOT / "private"
+STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_ROOT  # noqa: F405

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from officers import views as officer_views
+from procedure_system.api import api as procedure_api
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -22,6 +23,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
+    path("", include("certification.urls")),
+    # The procedure system's pull API (OpenAPI schema at /api/v1/openapi.json).
+    path("api/v1/", procedure_api.urls),
 ]
 
 if settings.DEBUG:

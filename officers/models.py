@@ -106,6 +106,10 @@ class Officer(models.Model):
         blank=True,
         help_text=_("The officer's account in the provincial administrative-procedure system."),
     )
+    # An account the officer typed in themselves; HR confirms it before it is used.
+    procedure_account_requested = models.CharField(
+        _("procedure-system account awaiting confirmation"), max_length=100, blank=True
+    )
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -22,11 +22,30 @@ LABELS = {
     ADMINISTRATOR: _("Administrator"),
 }
 
-# Keeping the question bank: questions, their categories and quizzes.
+# Keeping the question bank: questions, their categories, quizzes and signing exercises.
 QUESTION_BANK = [
     ("assessments", f"{action}_{model}")
-    for model in ("question", "questioncategory", "quiz")
+    for model in ("question", "questioncategory", "quiz", "signingexercise")
     for action in ("add", "change", "delete", "view")
+]
+
+# Marking essay answers in the marking queue.
+MARKING = [("assessments", "view_attempt"), ("assessments", "change_attempt")]
+
+# Certificates: HR and administrators look them up and may revoke them.
+CERTIFICATES = [
+    ("certification", "view_certificate"),
+    ("certification", "revoke_certificate"),
+]
+
+# The procedure-system link: delivery of events (retried by hand) and API clients.
+PROCEDURE_SYSTEM = [
+    ("procedure_system", "view_outboxevent"),
+    ("procedure_system", "change_outboxevent"),
+    *[
+        ("procedure_system", f"{action}_apiclient")
+        for action in ("add", "change", "delete", "view")
+    ],
 ]
 
 # Permissions each role gets, as (app_label, codename).
@@ -41,6 +60,7 @@ PERMISSIONS = {
         ("wagtaildocs", "change_document"),
         ("wagtaildocs", "choose_document"),
         *QUESTION_BANK,
+        *MARKING,
     ],
     # Reviewers approve what trainers submit (the course moderation workflow).
     REVIEWER: [
@@ -57,6 +77,7 @@ PERMISSIONS = {
         ("courses", "view_assignment"),
         ("courses", "add_assignment"),
         ("courses", "change_assignment"),
+        *CERTIFICATES,
     ],
     ADMINISTRATOR: [
         ("wagtailadmin", "access_admin"),
@@ -70,6 +91,9 @@ PERMISSIONS = {
         ("courses", "change_assignment"),
         ("courses", "delete_assignment"),
         *QUESTION_BANK,
+        *MARKING,
+        *CERTIFICATES,
+        *PROCEDURE_SYSTEM,
         ("officers", "view_jobposition"),
         ("officers", "add_jobposition"),
         ("officers", "change_jobposition"),

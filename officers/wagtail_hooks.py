@@ -5,7 +5,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from elearning.admin_menu import PermissionMenuItem
 
-from . import admin_views
+from . import admin_views, procedure_accounts
 from .filters import OfficerFilterSet
 from .forms import OfficerAdminForm
 from .models import Officer
@@ -86,3 +86,25 @@ def register_import_menu_item():
         order=210,
         permission="officers.import_officers",
     )
+
+
+# Procedure-system accounts officers propose and HR confirms (see procedure_accounts.py).
+@hooks.register("register_admin_urls")
+def register_procedure_account_urls():
+    return procedure_accounts.admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_procedure_account_menu_item():
+    return PermissionMenuItem(
+        _("Accounts to confirm"),
+        reverse("procedure_accounts_pending"),
+        icon_name="key",
+        order=220,
+        permission="officers.change_officer",
+    )
+
+
+@hooks.register("register_log_actions")
+def register_procedure_account_log_actions(actions):
+    procedure_accounts.register_log_actions(actions)

@@ -12,7 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 VI_PO = ROOT / "locale/vi/LC_MESSAGES/django.po"
 VI_MO = ROOT / "locale/vi/LC_MESSAGES/django.mo"
-SOURCES = ["elearning", "units", "officers", "courses", "assessments", "templates"]
+# Every app of the project (a top-level package with an apps.py) and the site templates.
+SOURCES = sorted(
+    path.parent.name for path in ROOT.glob("*/apps.py") if not path.parent.name.startswith(".")
+) + ["elearning", "templates"]
 
 
 def msgids(po_file):

@@ -6,6 +6,7 @@ weights, per-answer and general feedback; backslash escapes. Numerical (`{#…}`
 (`->`) and description questions are refused with their line, and then nothing is imported.
 """
 
+import dataclasses
 import html
 import re
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Question
 from .common import InterchangeError, ParsedAnswer, ParsedBank, ParsedCategory, ParsedQuestion
+from .files import PLUGINFILE, replace_shown_images
 
 Kind = Question.Kind
 TRUE_TEXT, FALSE_TEXT = "Đúng", "Sai"
@@ -353,7 +355,35 @@ def _html_piece(text):
     return ("[html]" if text.startswith("[") else "") + _escaped(text)
 
 
+# A link to one of the question's files: <a href="@@PLUGINFILE@@/form.pdf">the form</a>.
+FILE_LINK = re.compile(
+    r"<a\b[^>]*\bhref\s*=\s*[\"']" + re.escape(PLUGINFILE) + r"[^>]*>(.*?)</a>",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def without_files(html):
+    """GIFT cannot carry files (Moodle's GIFT export leaves dangling references): an image
+    becomes “[image: its alt text]”, a link to a file its text."""
+    html = replace_shown_images(
+        html, lambda name, alt: str(escape(_("[image: %(name)s]") % {"name": alt or name}))
+    )
+    return FILE_LINK.sub(r"\1", html)
+
+
 def _write_question(question):
+    question = dataclasses.replace(
+        question,
+        text=without_files(question.text),
+        general_feedback=without_files(question.general_feedback),
+        answers=[
+            dataclasses.replace(
+                answer, text=without_files(answer.text), feedback=without_files(answer.feedback)
+            )
+            for answer in question.answers
+        ],
+        files=[],
+    )
     head = f"::{_escaped(question.name)}::[html]{_escaped(question.text)}"
     feedback = question.general_feedback
     general = f"####{_html_piece(feedback)}" if feedback else ""

@@ -26,8 +26,10 @@ from .common import (
     ParsedFile,
     ParsedQuestion,
 )
-from .store import PLUGINFILE, relative_path
+from .files import PLUGINFILE, image_problem, mentions, replace_reference, shown_files
+from .store import relative_path
 
+QUOTES = {'"': "&quot;"}
 TRUE_TEXTS = {"true", "đúng"}
 FALSE_TEXTS = {"false", "sai"}
 BOOLEANS = {"1": True, "true": True, "0": False, "false": False}
@@ -142,7 +144,21 @@ class _Reader:
         question.files = [ParsedFile(name, content) for name, content in files.items()]
         for parsed_file in question.files:
             _link_references(question, parsed_file.name)
+        self.check_images(question, where)
         return question
+
+    def check_images(self, question, where):
+        """The files <img> tags show become Wagtail images: they must be images it takes."""
+        shown = set().union(*map(shown_files, _html_texts(question)))
+        for parsed_file in question.files:
+            if parsed_file.name not in shown:
+                continue
+            reason = image_problem(parsed_file.name, parsed_file.content)
+            if reason:
+                self.problem(
+                    _("%(where)s: image “%(name)s” cannot be used: %(reason)s")
+                    % {"where": where, "name": parsed_file.name, "reason": reason}
+                )
 
     def multichoice(self, element, question, files, where):
         single = self.boolean(element.findtext("single"), True, where)
@@ -286,6 +302,11 @@ def _html(holder, format=None):
     return html.escape(text, quote=False).replace("\n", "<br>")
 
 
+def _html_texts(question):
+    texts = [question.text, question.general_feedback]
+    return texts + [text for answer in question.answers for text in (answer.text, answer.feedback)]
+
+
 def _link_references(question, name):
     """Moodle URL-encodes file names in references; store.save_bank looks for the bare name."""
     encoded, bare = PLUGINFILE + quote(name), PLUGINFILE + name
@@ -334,12 +355,14 @@ def _category_lines(path, description):
 
 
 def _question_lines(question):
+    files = _Files(question)
     lines = [
         f'  <question type="{MOODLE_TYPES[question.kind]}">',
         f"    <name><text>{xml_escape(question.name)}</text></name>",
-        f'    <questiontext format="html"><text>{_cdata(question.text)}</text></questiontext>',
-        f'    <generalfeedback format="html"><text>{_cdata(question.general_feedback)}</text>'
-        "</generalfeedback>",
+        f'    <questiontext format="html"><text>{files.cdata(question.text)}</text>'
+        f"{files.elements(question.text, unreferenced=True)}</questiontext>",
+        f'    <generalfeedback format="html"><text>{files.cdata(question.general_feedback)}'
+        f"</text>{files.elements(question.general_feedback)}</generalfeedback>",
         f"    <defaultgrade>{_number(question.default_mark)}</defaultgrade>",
     ]
     answers = [(answer, answer.text, "html") for answer in question.answers]
@@ -371,14 +394,46 @@ def _question_lines(question):
         ]
         answers = []
     for answer, text, format in answers:
+        text_files = files.elements(text) if format == "html" else ""
         lines += [
             f'    <answer fraction="{_number(answer.fraction * 100)}" format="{format}">',
-            f"      <text>{_cdata(text)}</text>",
-            f'      <feedback format="html"><text>{_cdata(answer.feedback)}</text></feedback>',
+            f"      <text>{files.cdata(text) if format == 'html' else _cdata(text)}</text>"
+            f"{text_files}",
+            f'      <feedback format="html"><text>{files.cdata(answer.feedback)}</text>'
+            f"{files.elements(answer.feedback)}</feedback>",
             "    </answer>",
         ]
     lines.append("  </question>")
     return lines
+
+
+class _Files:
+    """A question's files, written as Moodle does: base64 in a <file> of each text that refers
+    to them (files no text refers to go with the question text), the references URL-encoded."""
+
+    def __init__(self, question):
+        self.files = {parsed_file.name: parsed_file.content for parsed_file in question.files}
+        texts = _html_texts(question)
+        self.unreferenced = [
+            name
+            for name in self.files
+            if not any(mentions(text, PLUGINFILE + name) for text in texts)
+        ]
+
+    def cdata(self, html):
+        for name in self.files:
+            if quote(name) != name:
+                html = replace_reference(html, PLUGINFILE + name, PLUGINFILE + quote(name))
+        return _cdata(html)
+
+    def elements(self, html, unreferenced=False):
+        names = [name for name in self.files if mentions(html, PLUGINFILE + name)]
+        names += self.unreferenced if unreferenced else []
+        return "".join(
+            f'<file name="{xml_escape(name, QUOTES)}" path="/" encoding="base64">'
+            f"{base64.b64encode(self.files[name]).decode('ascii')}</file>"
+            for name in names
+        )
 
 
 def _cdata(text):

@@ -1,12 +1,13 @@
-import nh3
 from django import template
-from django.utils.safestring import mark_safe
+
+from ..rich_text import render
 
 register = template.Library()
 
 
 @register.filter
 def clean_html(text):
-    """Question HTML made safe to show: questions come from imported files too (Moodle
-    exports), so scripts, event handlers and the like are removed whatever their source."""
-    return mark_safe(nh3.clean(text or ""))  # noqa: S308 — nh3 has just sanitised it
+    """Question rich text made safe to show: Wagtail's embeds expanded (images as renditions
+    no larger than 800 px), then sanitised with nh3: questions come from imported files too
+    (Moodle exports), so scripts, event handlers and the like are removed whatever their source."""
+    return render(text)

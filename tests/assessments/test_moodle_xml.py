@@ -1,5 +1,6 @@
 """Moodle XML import and export, against Moodle's own test fixtures."""
 
+import base64
 import dataclasses
 import re
 from decimal import Decimal
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from wagtail.images.models import Image
 
 from assessments.interchange import read_bank
 from assessments.interchange.common import (
@@ -20,6 +22,7 @@ from assessments.interchange.common import (
 from assessments.interchange.moodle_xml import read_xml, write_xml
 from assessments.interchange.store import load_bank, save_bank
 from assessments.models import Question, QuestionCategory, QuestionFile
+from tests.assessments.test_question_rich_text import png
 
 
 @pytest.fixture(autouse=True)
@@ -109,18 +112,22 @@ def test_old_image_tag_becomes_a_file_and_answers_are_stripped():
 
 
 @pytest.mark.django_db
-def test_import_stores_the_image_and_links_it(settings, tmp_path):
+def test_import_makes_the_image_a_wagtail_image_embedded_in_the_text(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     bank = read_bank(without_cloze(fixture_text(OLD_IMAGE)).encode(), "xml")
 
     [question] = save_bank(bank, "Ngân hàng")
 
-    stored = QuestionFile.objects.get(question=question)
-    assert stored.name == "moodle.png"
-    assert Path(stored.file.path).read_bytes().startswith(b"\x89PNG")
+    image = Image.objects.get()
+    assert image.title == "moodle.png"
+    assert image.collection.name == "Ngân hàng câu hỏi"
+    assert Path(image.file.path).read_bytes().startswith(b"\x89PNG")
+    assert not QuestionFile.objects.filter(question=question).exists()
     question.refresh_from_db()
     assert "@@PLUGINFILE@@" not in question.text
-    assert f'<img src="{stored.file.url}" alt="">' in question.text
+    assert question.text.endswith(
+        f'<embed embedtype="image" format="question" id="{image.pk}" alt=""/>'
+    )
     assert question.category.path == "Ngân hàng/Default for Test images in backup"
 
 
@@ -163,7 +170,9 @@ and c</text></questiontext>
           <shuffleanswers>0</shuffleanswers>
           <answer fraction="50" format="html"><text><![CDATA[<b>A</b>
             <img src="@@PLUGINFILE@@/my%20pic.png">]]></text>
-            <file name="my pic.png" path="/" encoding="base64">aGk=</file>
+            <file name="my pic.png" path="/" encoding="base64">"""
+        + base64.b64encode(png()).decode()
+        + """</file>
             <feedback format="markdown"><text>*half*</text></feedback></answer>
           <answer fraction="-100"><text>B</text></answer>
           <answer fraction="50"><text>C</text></answer>
@@ -184,7 +193,7 @@ and c</text></questiontext>
     assert [a.fraction for a in choice.answers] == [Decimal("0.5"), Decimal("-1"), Decimal("0.5")]
     assert choice.answers[0].text.endswith('<img src="@@PLUGINFILE@@/my pic.png">')
     assert choice.answers[0].feedback == "*half*"
-    assert [(f.name, f.content) for f in choice.files] == [("my pic.png", b"hi")]
+    assert [(f.name, f.content) for f in choice.files] == [("my pic.png", png())]
     assert short.kind == "short"
     assert short.case_sensitive is True
     assert short.answers == [ParsedAnswer("AT&amp;T", Decimal("1"), "")]

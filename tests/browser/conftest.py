@@ -22,7 +22,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: run `scripts/bootstrap browser`.")
+        pytest.fail("Debian's chromium is missing: run `scripts/bootstrap tools`.")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

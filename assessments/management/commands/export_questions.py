@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.interchange import write_bank
 from assessments.interchange.store import load_bank
@@ -22,4 +23,17 @@ class Command(BaseCommand):
                 found = candidate
         if found is None:
             raise CommandError(_("No question category “%(path)s”.") % {"path": category})
-        self.stdout.write(write_bank(load_bank(found), format), ending="")
+        bank = load_bank(found)
+        with_files = [question.name for question in bank.questions if question.files]
+        if format == "gift" and with_files:
+            self.stderr.write(
+                ngettext(
+                    "GIFT cannot carry images or files: %(count)d question shows a note in "
+                    "their place (%(names)s). Export as Moodle XML to keep them.",
+                    "GIFT cannot carry images or files: %(count)d questions show a note in "
+                    "their place (%(names)s). Export as Moodle XML to keep them.",
+                    len(with_files),
+                )
+                % {"count": len(with_files), "names": "; ".join(with_files)}
+            )
+        self.stdout.write(write_bank(bank, format), ending="")

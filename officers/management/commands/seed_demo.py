@@ -4,6 +4,9 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from assessments.demo import seed_quiz_attempts, seed_quizzes
+from certification.demo import ensure_demo_ca, seed_certificates
+from certification.issuing import deferred as certificates_deferred
 from courses.demo import seed_courses
 from officers import roles
 from officers.demo import DEMO_PASSWORD, demo_officers, seed_demo
@@ -28,7 +31,22 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {username:<15} {roles.LABELS[role]!s:<14} {full_name} ({unit_code})"
             )
+        # Quizzes first: a course whose quiz exists completes only when the quiz is passed.
+        # Then the officers' attempts, which complete the courses they have finished.
+        # Certificates wait until the completions carry their (back-dated) dates.
+        with certificates_deferred():
+            seed_quizzes()
+            courses = seed_courses()
+            seed_quiz_attempts()
         self.stdout.write(
             _("Demo courses: %(courses)d courses, %(lessons)d lessons, %(enrolments)d enrolments.")
-            % seed_courses()
+            % courses
         )
+        issued = seed_certificates()
+        demo_ca_directory = ensure_demo_ca()
+        self.stdout.write(_("Demo certificates: %(count)d issued.") % {"count": issued})
+        if demo_ca_directory:
+            self.stdout.write(
+                _("Certificates are signed by the demo CA in %(path)s (demonstrations only).")
+                % {"path": demo_ca_directory}
+            )

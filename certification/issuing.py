@@ -1,0 +1,175 @@
+"""Issuing, renewing, revoking and expiring certificates.
+
+Every change is logged on the certificate and written to the procedure system's outbox in the
+same transaction, so the procedure system hears of each one exactly as it was recorded.
+"""
+
+import calendar
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from procedure_system import outbox
+from procedure_system.models import OutboxEvent
+
+from .models import Certificate, CertificateLogEntry
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day `months` later; the 31st becomes the month's last day when it has none."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+_deferred = ContextVar("certificates_deferred", default=False)
+
+
+def on_course_completed(enrolment):
+    """Course-completion handler (settings.COURSE_COMPLETION_HANDLERS)."""
+    if enrolment.course.issues_certificate and not _deferred.get():
+        issue(enrolment.officer, enrolment.course, at=enrolment.completed_at)
+
+
+@contextmanager
+def deferred():
+    """Completions recorded inside issue no certificate: the caller issues them afterwards with
+    `issue_for_completions` (the demo seed, which back-dates completions once recorded)."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def issue_for_completions(enrolments):
+    """Issue a certificate, dated at the completion, for each completed enrolment (of the given
+    queryset) in a certifying course that has no certificate yet; returns how many."""
+    pending = (
+        enrolments.filter(completed_at__isnull=False, course__issues_certificate=True)
+        .exclude(
+            Exists(
+                Certificate.objects.filter(officer=OuterRef("officer"), course=OuterRef("course"))
+            )
+        )
+        .select_related("officer", "course")
+        .order_by("completed_at", "pk")
+    )
+    count = 0
+    for enrolment in pending:
+        issue(enrolment.officer, enrolment.course, at=enrolment.completed_at)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def issue(officer, course, at=None):
+    """The officer's certificate for the course: the one in force, or a new one.
+
+    A completion after the previous certificate expired renews it: the new certificate points
+    to the old one, which is marked superseded.
+    """
+    at = at or timezone.now()
+    in_force = (
+        Certificate.objects.select_for_update()
+        .filter(officer=officer, course=course, status=Certificate.Status.VALID)
+        .first()
+    )
+    if in_force and (in_force.expires_at is None or in_force.expires_at > at):
+        return in_force
+    if in_force:
+        expire(in_force, at=in_force.expires_at)
+    previous = (
+        Certificate.objects.filter(
+            officer=officer, course=course, status=Certificate.Status.EXPIRED
+        )
+        .order_by("-issued_at")
+        .first()
+    )
+    certificate = Certificate.objects.create(
+        officer=officer,
+        course=course,
+        course_title=course.title,
+        skills=[{"code": tag.code, "name": tag.name} for tag in course.skill_tags.all()],
+        issued_at=at,
+        expires_at=add_months(at, course.certificate_valid_months)
+        if course.certificate_valid_months
+        else None,
+        status_changed_at=at,
+        renewal_of=previous,
+    )
+    if previous:
+        _change(previous, Certificate.Status.SUPERSEDED, CertificateLogEntry.Action.SUPERSEDED, at)
+        _log(certificate, CertificateLogEntry.Action.RENEWED, at)
+        outbox.record(OutboxEvent.Kind.RENEWED, certificate)
+    else:
+        _log(certificate, CertificateLogEntry.Action.ISSUED, at)
+        outbox.record(OutboxEvent.Kind.ISSUED, certificate)
+    return certificate
+
+
+@transaction.atomic
+def revoke(certificate, actor, reason, at=None):
+    """Withdraw a certificate (e.g. issued in error); the reason is kept in the log."""
+    at = at or timezone.now()
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status == Certificate.Status.REVOKED:
+        return certificate
+    certificate.revocation_reason = reason
+    _change(
+        certificate,
+        Certificate.Status.REVOKED,
+        CertificateLogEntry.Action.REVOKED,
+        at,
+        actor=actor,
+        reason=reason,
+    )
+    outbox.record(OutboxEvent.Kind.REVOKED, certificate)
+    return certificate
+
+
+@transaction.atomic
+def expire(certificate, at=None):
+    at = at or timezone.now()
+    _change(certificate, Certificate.Status.EXPIRED, CertificateLogEntry.Action.EXPIRED, at)
+    outbox.record(OutboxEvent.Kind.EXPIRED, certificate)
+    return certificate
+
+
+def expire_due(now=None):
+    """Record the expiry of every certificate past its date (run periodically); returns how
+    many expired."""
+    now = now or timezone.now()
+    due = Certificate.objects.filter(status=Certificate.Status.VALID, expires_at__lte=now)
+    count = 0
+    for pk in due.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            certificate = (
+                Certificate.objects.select_for_update()
+                .filter(pk=pk, status=Certificate.Status.VALID)
+                .first()
+            )
+            if certificate:
+                expire(certificate, at=certificate.expires_at)
+                count += 1
+    return count
+
+
+def _change(certificate, status, action, at, actor=None, reason=""):
+    certificate.status = status
+    certificate.status_changed_at = at
+    certificate.save(
+        update_fields=["status", "status_changed_at", "revocation_reason", "updated_at"]
+    )
+    _log(certificate, action, at, actor=actor, reason=reason)
+
+
+def _log(certificate, action, at, actor=None, reason=""):
+    CertificateLogEntry.objects.create(
+        certificate=certificate, action=action, at=at, actor=actor, reason=reason
+    )

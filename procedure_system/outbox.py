@@ -1,0 +1,60 @@
+"""The transactional outbox: certificate events recorded with the change they describe.
+
+`record` must be called inside the transaction that changes the certificate: if that
+transaction rolls back, the event never existed; once it commits, the event waits in the
+outbox until a worker has delivered it (see delivery.py).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from .models import OutboxEvent
+
+
+def certificate_payload(kind, certificate):
+    """The event's JSON body: what the procedure system needs, no more personal data."""
+    officer = certificate.officer
+    return {
+        "event": kind,
+        "certificate": {
+            "code": certificate.code,
+            "status": certificate.status,
+            "course": {"id": certificate.course_id, "title": certificate.course_title},
+            "skills": certificate.skills,
+            "issued_at": certificate.issued_at.isoformat(),
+            "expires_at": certificate.expires_at.isoformat() if certificate.expires_at else None,
+            "revocation_reason": certificate.revocation_reason or None,
+            "renews": certificate.renewal_of.code if certificate.renewal_of_id else None,
+            "verify_url": settings.PUBLIC_BASE_URL
+            + reverse("certificate_verify", args=[certificate.code]),
+        },
+        "officer": {
+            "id": officer.pk,
+            "full_name": officer.full_name,
+            "procedure_account": officer.procedure_account or None,
+            "unit": {"code": officer.unit.code, "name": officer.unit.name},
+        },
+    }
+
+
+def record(kind, certificate):
+    event_id = uuid.uuid4()
+    payload = {
+        "id": str(event_id),
+        "occurred_at": certificate.status_changed_at.isoformat(),
+        **certificate_payload(kind, certificate),
+    }
+    event = OutboxEvent.objects.create(
+        id=event_id, kind=kind, certificate=certificate, payload=payload
+    )
+    transaction.on_commit(lambda: _deliver_soon(event.pk))
+    return event
+
+
+def _deliver_soon(event_id):
+    from .delivery import schedule_delivery
+
+    schedule_delivery(event_id)

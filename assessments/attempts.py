@@ -18,6 +18,10 @@ GRACE = timedelta(seconds=settings.QUIZ_GRACE_SECONDS)
 MAX_TEXT = 10_000
 
 
+# The default of `since` below: the officer's current round, looked up.
+_ROUND = object()
+
+
 class AttemptError(Exception):
     pass
 
@@ -66,13 +70,12 @@ def start_or_resume(officer, quiz, now=None, rng=random):
         current = None
     if current:
         return current
-    done = Attempt.objects.filter(quiz=quiz, officer=officer).count()
-    if quiz.max_attempts and done >= quiz.max_attempts:
+    if quiz.max_attempts and attempts_used(officer, quiz) >= quiz.max_attempts:
         raise NoAttemptsLeft
     attempt = Attempt.objects.create(
         quiz=quiz,
         officer=officer,
-        number=done + 1,
+        number=Attempt.objects.filter(quiz=quiz, officer=officer).count() + 1,
         started_at=now,
         deadline=now + timedelta(minutes=quiz.time_limit_minutes)
         if quiz.time_limit_minutes
@@ -176,9 +179,32 @@ def compute_totals(attempt, slots):
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
 
 
-def final_attempt(officer, quiz):
-    """The attempt that counts, by the quiz's grading method (finished attempts only)."""
+def round_started(officer, quiz):
+    """When the officer's current round of the quiz began: the latest new round of a course
+    placing the quiz that they are taking again, None when they never took one again."""
+    from .completion import quiz_round_started
+
+    return quiz_round_started(officer, quiz)
+
+
+def attempts_used(officer, quiz, since=_ROUND):
+    """Attempts the officer started in the current round, which max_attempts limits."""
+    if since is _ROUND:
+        since = round_started(officer, quiz)
+    started = Attempt.objects.filter(quiz=quiz, officer=officer)
+    if since is not None:
+        started = started.filter(started_at__gte=since)
+    return started.count()
+
+
+def final_attempt(officer, quiz, since=_ROUND):
+    """The attempt that counts, by the quiz's grading method, among the finished attempts
+    submitted since `since` (by default the officer's current round; None: all of them)."""
+    if since is _ROUND:
+        since = round_started(officer, quiz)
     finished = Attempt.objects.filter(quiz=quiz, officer=officer, state=Attempt.State.FINISHED)
+    if since is not None:
+        finished = finished.filter(submitted_at__gte=since)
     if quiz.grading == Quiz.Grading.FIRST:
         return finished.order_by("number").first()
     if quiz.grading == Quiz.Grading.LAST:
@@ -186,6 +212,6 @@ def final_attempt(officer, quiz):
     return finished.order_by("-percent", "number").first()
 
 
-def has_passed(officer, quiz):
-    best = final_attempt(officer, quiz)
+def has_passed(officer, quiz, since=_ROUND):
+    best = final_attempt(officer, quiz, since)
     return bool(best and best.passed)

@@ -1,7 +1,7 @@
 """Quizzes and signing exercises in a course's lessons count towards completing it: each one
 placed in a required lesson must be passed."""
 
-from django.db.models import TextField
+from django.db.models import Max, TextField
 from django.db.models.functions import Cast
 
 from courses import progress
@@ -42,16 +42,25 @@ def required_exercises(course):
 
 @progress.completion_check
 def required_quizzes_passed(enrolment):
-    return all(has_passed(enrolment.officer, quiz) for quiz in required_quizzes(enrolment.course))
+    since = enrolment.round_started_at
+    return all(
+        has_passed(enrolment.officer, quiz, since) for quiz in required_quizzes(enrolment.course)
+    )
+
+
+def passed_submissions(officer, since):
+    """The officer's passing signing submissions in a round started at `since` (None: all)."""
+    passed = SigningSubmission.objects.filter(officer=officer, passed=True)
+    return passed if since is None else passed.filter(submitted_at__gte=since)
 
 
 @progress.completion_check
 def required_exercises_passed(enrolment):
     required = set(required_exercises(enrolment.course).values_list("pk", flat=True))
     passed = set(
-        SigningSubmission.objects.filter(
-            officer=enrolment.officer, exercise__in=required, passed=True
-        ).values_list("exercise_id", flat=True)
+        passed_submissions(enrolment.officer, enrolment.round_started_at)
+        .filter(exercise__in=required)
+        .values_list("exercise_id", flat=True)
     )
     return required <= passed
 
@@ -75,6 +84,24 @@ def courses_placing(quiz):
 
 def courses_placing_exercise(exercise):
     return _courses_placing(exercise.slug, exercise_slugs_in)
+
+
+def _round_started(officer, courses):
+    # A quiz or exercise may sit in several courses: the latest round of those counts.
+    return Enrolment.objects.filter(officer=officer, course__in=courses).aggregate(
+        started=Max("round_started_at")
+    )["started"]
+
+
+def quiz_round_started(officer, quiz):
+    """When the officer's current round of a quiz began (None: they never took a course
+    placing it again): attempts before it no longer count."""
+    return _round_started(officer, courses_placing(quiz))
+
+
+def exercise_round_started(officer, exercise):
+    """As quiz_round_started, for a signing exercise."""
+    return _round_started(officer, courses_placing_exercise(exercise))
 
 
 def _complete_courses(officer, courses):

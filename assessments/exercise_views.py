@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from . import signatures
-from .completion import on_submission_checked
+from .completion import exercise_round_started, on_submission_checked, passed_submissions
 from .models import SigningExercise, SigningSubmission
 from .views import _officer
 
@@ -85,7 +85,9 @@ def _render(request, exercise, officer, form, shown=None):
             "exercise": exercise,
             "form": form,
             "submissions": submissions,
-            "has_passed": any(submission.passed for submission in submissions),
+            "has_passed": passed_submissions(officer, exercise_round_started(officer, exercise))
+            .filter(exercise=exercise)
+            .exists(),
             "shown": shown,
             "report_groups": report.by_signature() if report else [],
         },

@@ -36,6 +36,8 @@ def quiz_detail(request, slug):
     quiz = get_object_or_404(Quiz, slug=slug)
     officer = _officer(request)
     previous = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("number"))
+    # Taking a course again to renew its certificate starts a new round of its quizzes.
+    since = attempts.round_started(officer, quiz)
     return render(
         request,
         "assessments/quiz.html",
@@ -47,8 +49,8 @@ def quiz_detail(request, slug):
             ),
             "attempts_left": None
             if not quiz.max_attempts
-            else max(0, quiz.max_attempts - len(previous)),
-            "final": attempts.final_attempt(officer, quiz),
+            else max(0, quiz.max_attempts - attempts.attempts_used(officer, quiz, since)),
+            "final": attempts.final_attempt(officer, quiz, since),
         },
     )
 
@@ -97,10 +99,16 @@ def attempt_page(request, attempt_id):
             "questions": shown,
             "page": number,
             "page_count": len(pages),
+            "unanswered": sum(1 for slot in slots if not _answered(slot)),
             "seconds_left": seconds_left,
             "minutes_left": None if seconds_left is None else -(-seconds_left // 60),
         },
     )
+
+
+def _answered(slot):
+    response = slot.response or {}
+    return bool(response.get("answers") or str(response.get("text", "")).strip())
 
 
 def _slot_view(slot):

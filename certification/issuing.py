@@ -7,7 +7,7 @@ same transaction, so the procedure system hears of each one exactly as it was re
 import calendar
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -17,6 +17,9 @@ from procedure_system import outbox
 from procedure_system.models import OutboxEvent
 
 from .models import Certificate, CertificateLogEntry
+
+# A certificate this close to its expiry (or past it) may be renewed by taking the course again.
+RENEWAL_WINDOW = timedelta(days=90)
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -67,12 +70,54 @@ def issue_for_completions(enrolments):
     return count
 
 
+def renewal_due(certificate, now=None):
+    """Whether a certificate is expired or expires within RENEWAL_WINDOW: the one rule for
+    when a new completion renews it."""
+    now = now or timezone.now()
+    return certificate.expires_at is not None and now >= certificate.expires_at - RENEWAL_WINDOW
+
+
+def latest_certificates(officer, course=None):
+    """The officer's latest certificate for each course (by course id), revoked ones left out
+    (one query); only the given course's when there is one."""
+    if officer is None:
+        return {}
+    certificates = Certificate.objects.filter(officer=officer)
+    if course is not None:
+        certificates = certificates.filter(course=course)
+    certificates = (
+        certificates.exclude(status=Certificate.Status.REVOKED)
+        .order_by("issued_at", "pk")
+        .only("code", "course_id", "status", "expires_at", "issued_at")
+    )
+    return {certificate.course_id: certificate for certificate in certificates}
+
+
+def may_renew(officer, course, now=None, certificates=None):
+    """Whether the officer may take the course again to renew its certificate: the course
+    issues certificates and the officer's latest one for it is expired or expires within
+    RENEWAL_WINDOW. A revoked certificate is not renewed this way.
+
+    `certificates`: latest_certificates(officer), when the caller has it already.
+    """
+    if officer is None or not course.issues_certificate:
+        return False
+    if certificates is None:
+        certificates = latest_certificates(officer, course)
+    latest = certificates.get(course.pk)
+    return (
+        latest is not None
+        and latest.status in (Certificate.Status.VALID, Certificate.Status.EXPIRED)
+        and renewal_due(latest, now)
+    )
+
+
 @transaction.atomic
 def issue(officer, course, at=None):
     """The officer's certificate for the course: the one in force, or a new one.
 
-    A completion after the previous certificate expired renews it: the new certificate points
-    to the old one, which is marked superseded.
+    A completion after the previous certificate expired, or within RENEWAL_WINDOW of its
+    expiry, renews it: the new certificate points to the old one, which is marked superseded.
     """
     at = at or timezone.now()
     in_force = (
@@ -80,17 +125,23 @@ def issue(officer, course, at=None):
         .filter(officer=officer, course=course, status=Certificate.Status.VALID)
         .first()
     )
-    if in_force and (in_force.expires_at is None or in_force.expires_at > at):
+    if in_force and not renewal_due(in_force, at):
         return in_force
     if in_force:
-        expire(in_force, at=in_force.expires_at)
-    previous = (
-        Certificate.objects.filter(
-            officer=officer, course=course, status=Certificate.Status.EXPIRED
+        if in_force.expires_at <= at:
+            expire(in_force, at=in_force.expires_at)
+        previous = in_force
+    else:
+        previous = (
+            Certificate.objects.filter(
+                officer=officer, course=course, status=Certificate.Status.EXPIRED
+            )
+            .order_by("-issued_at")
+            .first()
         )
-        .order_by("-issued_at")
-        .first()
-    )
+    if previous:
+        # Before the new one exists: only one certificate per course may be valid.
+        _change(previous, Certificate.Status.SUPERSEDED, CertificateLogEntry.Action.SUPERSEDED, at)
     certificate = Certificate.objects.create(
         officer=officer,
         course=course,
@@ -104,7 +155,6 @@ def issue(officer, course, at=None):
         renewal_of=previous,
     )
     if previous:
-        _change(previous, Certificate.Status.SUPERSEDED, CertificateLogEntry.Action.SUPERSEDED, at)
         _log(certificate, CertificateLogEntry.Action.RENEWED, at)
         outbox.record(OutboxEvent.Kind.RENEWED, certificate)
     else:

@@ -151,13 +151,23 @@ class CoursePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         officer = progress.officer_of(request.user)
-        context["lessons"] = progress.lessons_with_status(self, officer)
-        context["enrolment"] = (
+        enrolment = (
             Enrolment.objects.filter(officer=officer, course=self).first() if officer else None
         )
+        context["enrolment"] = enrolment
+        context["lessons"] = progress.lessons_with_status(self, officer, enrolment)
         context["missing_prerequisites"] = (
             progress.missing_prerequisites(officer, self) if officer else []
         )
+        context["certificate"], context["may_take_again"] = None, False
+        if enrolment and enrolment.completed_at and self.issues_certificate:
+            from certification.issuing import latest_certificates
+
+            certificates = latest_certificates(officer, self)
+            context["certificate"] = certificates.get(self.pk)
+            context["may_take_again"] = progress.may_take_again(
+                officer, enrolment, certificates=certificates
+            )
         return context
 
 
@@ -259,6 +269,9 @@ class Enrolment(models.Model):
         related_name="+",
     )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # A new round starts when the officer takes a completed course again to renew its
+    # certificate; only work done since then counts. Empty during the first round.
+    round_started_at = models.DateTimeField(_("current round started"), null=True, blank=True)
 
     objects = EnrolmentQuerySet.as_manager()
 

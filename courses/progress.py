@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from .events import on_course_completed
@@ -29,13 +29,19 @@ def required_lessons(course):
     return LessonPage.objects.child_of(course).live().filter(optional=False)
 
 
+def round_completions(officer, since):
+    """The officer's lesson completions that count in a round started at `since`: those since
+    then (every one in the first round, when `since` is None)."""
+    completions = LessonCompletion.objects.filter(officer=officer)
+    return completions if since is None else completions.filter(completed_at__gte=since)
+
+
 @completion_check
 def all_required_lessons_done(enrolment):
-    return (
-        not required_lessons(enrolment.course)
-        .exclude(completions__officer=enrolment.officer)
-        .exists()
+    done = round_completions(enrolment.officer, enrolment.round_started_at).filter(
+        lesson=OuterRef("pk")
     )
+    return not required_lessons(enrolment.course).exclude(Exists(done)).exists()
 
 
 def is_complete(enrolment):
@@ -43,16 +49,17 @@ def is_complete(enrolment):
 
 
 def missing_prerequisites(officer, course):
-    """Live prerequisite courses the officer has not completed yet."""
+    """Live prerequisite courses the officer has not completed yet. A course once completed
+    stays done while the officer takes it again (a new round) to renew its certificate."""
     # The relation may be in memory (a page being previewed), so read it with .all().
     wanted = [prerequisite.pk for prerequisite in course.prerequisites.all()]
     if not wanted:
         return []
     prerequisites = list(CoursePage.objects.live().filter(pk__in=wanted).order_by("title"))
     completed = set(
-        Enrolment.objects.filter(
-            officer=officer, course__in=prerequisites, completed_at__isnull=False
-        ).values_list("course_id", flat=True)
+        Enrolment.objects.filter(officer=officer, course__in=prerequisites)
+        .filter(Q(completed_at__isnull=False) | Q(round_started_at__isnull=False))
+        .values_list("course_id", flat=True)
     )
     return [course for course in prerequisites if course.pk not in completed]
 
@@ -102,7 +109,12 @@ def record_lesson_done(officer, lesson):
         if missing:
             raise PrerequisitesMissing(missing)
     enrolment = enrol(officer, course)
-    LessonCompletion.objects.get_or_create(officer=officer, lesson=lesson)
+    completion, created = LessonCompletion.objects.get_or_create(officer=officer, lesson=lesson)
+    since = enrolment.round_started_at
+    if not created and since is not None and completion.completed_at < since:
+        # Done in an earlier round: done again in this one.
+        completion.completed_at = timezone.now()
+        completion.save(update_fields=["completed_at"])
     enrolment.last_lesson = lesson
     enrolment.save(update_fields=["last_lesson"])
     complete_if_done(enrolment)
@@ -118,6 +130,46 @@ def complete_if_done(enrolment):
     return enrolment.completed_at is not None
 
 
+class RenewalNotAllowed(Exception):
+    pass
+
+
+def may_take_again(officer, enrolment, now=None, certificates=None):
+    """Whether the officer may take the enrolment's completed course again to renew its
+    certificate (certification.issuing.may_renew holds the rule). `certificates`: the
+    officer's latest certificates by course, when the caller has them already."""
+    from certification.issuing import may_renew
+
+    return enrolment.completed_at is not None and may_renew(
+        officer, enrolment.course, now, certificates
+    )
+
+
+@transaction.atomic
+def start_new_round(enrolment, now=None):
+    """Take a completed course again to renew its certificate: the lessons, quizzes and
+    exercises must be done again, and only work from now on counts. Completing the round
+    renews the certificate (certification.issuing.issue).
+
+    The deadline, met by the completed round, no longer applies. Raises RenewalNotAllowed
+    unless the certificate is expired or due for renewal.
+    """
+    now = now or timezone.now()
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("officer", "course")
+        .get(pk=enrolment.pk)
+    )
+    if not may_take_again(enrolment.officer, enrolment, now):
+        raise RenewalNotAllowed
+    enrolment.completed_at = None
+    enrolment.round_started_at = now
+    enrolment.last_lesson = None
+    enrolment.deadline = None
+    enrolment.save(update_fields=["completed_at", "round_started_at", "last_lesson", "deadline"])
+    return enrolment
+
+
 def record_lesson_opened(officer, lesson, enrolment):
     """Remember where the officer is, so the dashboard can offer to resume there."""
     if enrolment and enrolment.last_lesson_id != lesson.pk:
@@ -131,14 +183,17 @@ class LessonStatus:
     done: bool
 
 
-def lessons_with_status(course, officer):
+def lessons_with_status(course, officer, enrolment):
+    """The course's lessons, each done or not in the officer's current round (`enrolment`: the
+    officer's enrolment in the course, None when not enrolled)."""
     lessons = list(course.lessons())
     done = set()
     if officer:
+        since = enrolment.round_started_at if enrolment else None
         done = set(
-            LessonCompletion.objects.filter(officer=officer, lesson__in=lessons).values_list(
-                "lesson_id", flat=True
-            )
+            round_completions(officer, since)
+            .filter(lesson__in=lessons)
+            .values_list("lesson_id", flat=True)
         )
     return [LessonStatus(lesson, lesson.pk in done) for lesson in lessons]
 
@@ -155,7 +210,8 @@ def lesson_context(lesson, officer):
     done = False
     if officer:
         enrolment = Enrolment.objects.filter(officer=officer, course_id=lesson.course.pk).first()
-        done = LessonCompletion.objects.filter(officer=officer, lesson=lesson).exists()
+        since = enrolment.round_started_at if enrolment else None
+        done = round_completions(officer, since).filter(lesson=lesson).exists()
         record_lesson_opened(officer, lesson, enrolment)
     return {
         "previous_lesson": siblings[position - 1] if position > 0 else None,
@@ -174,14 +230,20 @@ class CourseProgress:
     done: int
     next_lesson: LessonPage | None  # where to go on: the lesson left open, else the first not done
     started: bool
+    certificate: object = None  # the latest certificate earned in the course (not revoked)
+    may_take_again: bool = False  # to renew that certificate
 
     @property
     def percent(self):
         return 100 if not self.required else round(100 * self.done / self.required)
 
 
-def dashboard(officer):
-    """The officer's courses with progress and what to do next, in a fixed number of queries."""
+def dashboard(officer, now=None):
+    """The officer's courses with progress in the current round, what to do next, and the
+    certificates earned, in a fixed number of queries."""
+    from certification.issuing import latest_certificates
+
+    now = now or timezone.now()
     enrolments = list(
         Enrolment.objects.filter(officer=officer)
         .select_related("course", "last_lesson")
@@ -205,17 +267,24 @@ def dashboard(officer):
         .order_by("path")
         .only("id", "title", "path", "url_path", "optional")
     )
-    done = set(
+    completed_at = dict(
         LessonCompletion.objects.filter(officer=officer, lesson__in=lessons).values_list(
-            "lesson_id", flat=True
+            "lesson_id", "completed_at"
         )
     )
+    certificates = latest_certificates(officer)
     by_course = {}
     for lesson in lessons:
         by_course.setdefault(lesson.path[: -CoursePage.steplen], []).append(lesson)
     result = []
     for enrolment in enrolments:
+        since = enrolment.round_started_at
         course_lessons = by_course.get(enrolment.course.path, [])
+        done = {
+            lesson.pk
+            for lesson in course_lessons
+            if lesson.pk in completed_at and (since is None or completed_at[lesson.pk] >= since)
+        }
         required = [lesson for lesson in course_lessons if not lesson.optional]
         pending = [lesson for lesson in course_lessons if lesson.pk not in done]
         left_open = [lesson for lesson in pending if lesson.pk == enrolment.last_lesson_id]
@@ -226,8 +295,9 @@ def dashboard(officer):
                 required=len(required),
                 done=sum(1 for lesson in required if lesson.pk in done),
                 next_lesson=None if enrolment.completed_at else following,
-                started=enrolment.last_lesson_id is not None
-                or any(lesson.pk in done for lesson in course_lessons),
+                started=enrolment.last_lesson_id is not None or bool(done),
+                certificate=certificates.get(enrolment.course_id),
+                may_take_again=may_take_again(officer, enrolment, now, certificates),
             )
         )
     return result

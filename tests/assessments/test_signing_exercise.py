@@ -476,12 +476,13 @@ def test_an_exercise_names_the_invalid_certificate_block(root):
         instructions="Ký số tệp quyết định và tải lên.",
         trust_roots=root.pem + root.pem.replace("MI", "M!", 1),
     )
-    with translation.override("en"), pytest.raises(ValidationError) as raised:
-        exercise.full_clean()
-    assert raised.value.message_dict["trust_roots"] == [
-        "Certificate 2 is not a valid PEM certificate. Paste it whole, "
-        "from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----."
-    ]
+    with translation.override("vi"):
+        with pytest.raises(ValidationError) as raised:
+            exercise.full_clean()
+        assert raised.value.message_dict["trust_roots"] == [
+            "Chứng thư số 2 không phải chứng thư PEM hợp lệ. Hãy dán đầy đủ, "
+            "từ -----BEGIN CERTIFICATE----- đến -----END CERTIFICATE-----."
+        ]
     exercise.trust_roots = root.pem
     exercise.full_clean()
 

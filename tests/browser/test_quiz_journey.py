@@ -105,6 +105,7 @@ def test_timed_quiz_survives_a_lost_connection_and_completes_the_course(
     phone.get_by_role("button", name="Bắt đầu làm bài").click()
 
     # Question 1, saved as it is chosen; nothing on the page tells which answer is right.
+    expect(phone.get_by_role("button", name="Nộp bài")).to_have_count(0)  # last page only
     phone.get_by_label("Ban Cơ yếu Chính phủ").check()
     expect(phone.locator(".autosave-status")).to_have_text("Đã lưu")
     html = phone.content()
@@ -135,6 +136,7 @@ def test_timed_quiz_survives_a_lost_connection_and_completes_the_course(
     expect(phone.get_by_label("Màu của hình chữ ký")).not_to_be_checked()
     phone.get_by_role("button", name="Lưu và tiếp").click()
     phone.get_by_label("Đúng").check()
+    phone.once("dialog", lambda dialog: dialog.accept())  # "Nộp bài? …không sửa được nữa."
     phone.get_by_role("button", name="Nộp bài").click()
 
     # The review shows what the quiz allows: score, right or not, feedback; not right answers.

@@ -5,8 +5,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck
@@ -531,6 +532,18 @@ def test_the_schema_and_its_docs_are_served(client):
     assert b"cdn" not in docs.content.lower()
 
 
+@pytest.fixture
+def connections_kept_open():
+    """Calling the WSGI application directly ends each request with close_old_connections,
+    which would close this test's database connection (and its transaction) on PostgreSQL;
+    Django's own test client disconnects it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 # The schema the API serves at /api/v1/openapi.json, read without a request at import time;
 # the generated requests go to the WSGI application, in this process and this test's database.
 # (schemathesis.pytest.from_fixture does not work with pytest 9: it sets node._nodeid.)
@@ -544,7 +557,7 @@ schema.app = application
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_the_api_keeps_to_its_schema(case, fuzz_token, settings):
+def test_the_api_keeps_to_its_schema(case, fuzz_token, settings, connections_kept_open):
     settings.ALLOWED_HOSTS = ["localhost"]  # the host schemathesis' WSGI client sends
     case.call_and_validate(
         headers={"Authorization": f"Bearer {fuzz_token}"},

@@ -72,7 +72,12 @@
     if (event.target.tagName === "TEXTAREA" || event.target.type === "text") { answered(1500); }
   });
   // A page post carries the answers itself; kept too in case the post never arrives.
-  form.addEventListener("submit", function () { clearTimeout(timer); remember(answers()); });
+  form.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) { event.preventDefault(); return; }
+    clearTimeout(timer);
+    remember(answers());
+  });
   window.addEventListener("online", function () { var list = remembered(); if (list) { send(list); } });
 
   var clock = document.querySelector("[data-seconds-left]");

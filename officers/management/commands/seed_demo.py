@@ -38,10 +38,6 @@ class Command(BaseCommand):
             seed_quizzes()
             courses = seed_courses()
             seed_quiz_attempts()
-        self.stdout.write(
-            _("Demo courses: %(courses)d courses, %(lessons)d lessons, %(enrolments)d enrolments.")
-            % courses
-        )
         issued = seed_certificates()
         demo_ca_directory = ensure_demo_ca()
         self.stdout.write(_("Demo certificates: %(count)d issued.") % {"count": issued})
@@ -50,3 +46,7 @@ class Command(BaseCommand):
                 _("Certificates are signed by the demo CA in %(path)s (demonstrations only).")
                 % {"path": demo_ca_directory}
             )
+        self.stdout.write(
+            _("Demo courses: %(courses)d courses, %(lessons)d lessons, %(enrolments)d enrolments.")
+            % courses
+        )

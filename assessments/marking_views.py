@@ -11,8 +11,8 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .marking import awaiting_marking, mark_answer
-from .templatetags.marks import mark as format_mark
 from .models import Quiz
+from .templatetags.marks import mark as format_mark
 
 PER_PAGE = 20
 

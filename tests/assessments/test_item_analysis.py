@@ -15,7 +15,6 @@ from django.urls import reverse
 from assessments import analysis, attempts
 from assessments.analysis import item_analysis
 from assessments.models import (
-    Answer,
     Attempt,
     Question,
     QuestionCategory,
@@ -23,22 +22,12 @@ from assessments.models import (
     QuizQuestion,
     QuizRandomDraw,
 )
+from tests.assessments.test_attempts import make_question
 from tests.factories import PASSWORD, OfficerFactory
 
 pytestmark = pytest.mark.django_db
 
 RIGHT = "Ban Cơ yếu Chính phủ"
-
-
-def make_question(category, kind, name, answers, **options):
-    question = Question.objects.create(
-        category=category, kind=kind, name=name, text=f"<p>{name}</p>", **options
-    )
-    for order, (text, fraction) in enumerate(answers):
-        Answer.objects.create(
-            question=question, text=text, fraction=Decimal(fraction), sort_order=order
-        )
-    return question
 
 
 def quiz_of(*questions, **rules):

@@ -400,7 +400,7 @@ def test_without_an_address_events_wait_then_deliver_events_sends_them(
 
     settings.PROCEDURE_SYSTEM_EVENTS_URL = simulator.url
     call_command("deliver_events", "--now", stdout=(out := _Output()))
-    assert "2 of 2 due events delivered." in out.text
+    assert "Đã gửi 2/2 sự kiện đến hạn." in out.text
     assert OutboxEvent.objects.filter(state=State.DELIVERED).count() == 2
     assert len(simulator.received) == 2
 
@@ -417,14 +417,14 @@ def test_deliver_events_requeues_what_a_crash_lost(simulator, officer, course):
     )
 
     call_command("deliver_events", stdout=(out := _Output()))
-    assert "1 of 1 due event queued for delivery." in out.text
+    assert "Đã xếp hàng gửi 1/1 sự kiện đến hạn." in out.text
     run_worker()
     assert refreshed(lost).state == State.DELIVERED
     assert refreshed(leased).state == State.PENDING  # its lease has not run out yet
 
     OutboxEvent.objects.filter(pk=leased.pk).update(next_attempt_at=timezone.now())
     call_command("deliver_events", stdout=(out := _Output()))
-    assert "1 of 1 due event queued for delivery." in out.text
+    assert "Đã xếp hàng gửi 1/1 sự kiện đến hạn." in out.text
     run_worker()
     assert refreshed(leased).state == State.DELIVERED
     assert len(simulator.received) == 2
@@ -442,11 +442,11 @@ def test_deliver_events_can_retry_failed_ones_and_skip_the_backoff(simulator, of
     DBTaskResult.objects.all().delete()
 
     call_command("deliver_events", "--now", stdout=(out := _Output()))
-    assert "0 of 0 due events delivered." in out.text
+    assert "Đã gửi 0/0 sự kiện đến hạn." in out.text
 
     call_command("deliver_events", "--now", "--all", "--retry-failed", stdout=(out := _Output()))
-    assert "1 failed event is pending again." in out.text
-    assert "2 of 2 due events delivered." in out.text
+    assert "1 sự kiện gửi lỗi đã được đưa lại vào hàng chờ." in out.text
+    assert "Đã gửi 2/2 sự kiện đến hạn." in out.text
     assert refreshed(failed).attempts == 1 and refreshed(waiting).attempts == 4
 
 
@@ -492,7 +492,7 @@ def test_completing_a_certifying_course_reaches_the_procedure_system_despite_an_
     # It comes back on the same address; the backlog is sent at once, not after the backoff.
     simulator.start()
     call_command("deliver_events", "--now", "--all", stdout=(out := _Output()))
-    assert "3 of 3 due events delivered." in out.text
+    assert "Đã gửi 3/3 sự kiện đến hạn." in out.text
     # The retries the backoff had queued find nothing left to send.
     time_passes()
     run_worker(max_tasks=10)

@@ -42,6 +42,7 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/officer_import.py
 	$(PY) benchmarks/lesson_page.py
 	$(PY) benchmarks/quiz_grading.py
+	$(PY) benchmarks/reports.py $(BENCH_REPORTS_ARGS)
 
 ## Regenerate the lock files from pyproject.toml.
 lock: $(VENV)/.dev

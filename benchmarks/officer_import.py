@@ -35,24 +35,10 @@ from openpyxl import Workbook  # noqa: E402
 
 from officers.importing import TEMPLATE_HEADERS, import_officers  # noqa: E402
 from officers.models import Officer  # noqa: E402
+from officers.sample_names import random_name  # noqa: E402
 from units.loader import load_bundled_dien_bien  # noqa: E402
 from units.models import AdministrativeUnit  # noqa: E402
 
-# Names as they are found in Điện Biên: Thái, H'Mông, Khơ Mú and Kinh families.
-FAMILIES = [
-    "Lò", "Quàng", "Cà", "Lường", "Điêu", "Tòng", "Lù", "Bạc", "Hoàng", "Giàng", "Sùng", "Vừ",
-    "Mùa", "Thào", "Hạng", "Lầu", "Vàng", "Lý", "Nguyễn", "Trần", "Lê", "Phạm", "Đỗ", "Bùi",
-]  # fmt: skip
-MIDDLE_MEN = ["Văn", "A", "Văn", "Minh", "Đức", "Xuân", "Công", "Thanh"]
-MIDDLE_WOMEN = ["Thị", "Thị", "Thị Thu", "Thị Hồng", "Thị Mai", "Thị Ngọc", "Thị Kim"]
-GIVEN_MEN = [
-    "Pánh", "Dính", "Chứ", "Thắng", "Hùng", "Dũng", "Sơn", "Tuấn", "Chính", "Khánh", "Phong",
-    "Páo", "Sình", "Tủa", "Dơ", "Lả", "Hải", "Quân", "Toàn", "Tiến",
-]  # fmt: skip
-GIVEN_WOMEN = [
-    "Ơn", "Xuân", "Dung", "Hoa", "Lan", "Hương", "Phượng", "Yến", "Mỷ", "Dợ", "Sua", "Chở",
-    "Khuyên", "Ngân", "Thảo", "Trang", "Hằng", "Nhung", "Liên", "Thủy",
-]  # fmt: skip
 POSITIONS = [
     ("mot-cua", "Chuyên viên Trung tâm Phục vụ hành chính công"),
     ("van-thu", "Văn thư"),
@@ -77,13 +63,7 @@ def generate_rows(count, communes, seed=2026):
     rows = []
     for n in range(1, count + 1):
         woman = rnd.random() < 0.45
-        name = " ".join(
-            [
-                rnd.choice(FAMILIES),
-                rnd.choice(MIDDLE_WOMEN if woman else MIDDLE_MEN),
-                rnd.choice(GIVEN_WOMEN if woman else GIVEN_MEN),
-            ]
-        )
+        name = random_name(rnd, woman, mountain=True)
         code = communes[n % len(communes)]
         username = f"{'.'.join(ascii_fold(name).split())}.{n:05d}"
         position, title = rnd.choice(POSITIONS)

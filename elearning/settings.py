@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "assessments",
     "certification",
     "procedure_system",
+    "reports",
     "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

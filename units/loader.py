@@ -5,11 +5,13 @@ Two files describe the country: the three-tier structure before the 2025 reform
 1 July 2025 (`vn_units_2025_merges.json`: provinces → communes, each with the old units it was
 formed from). Every old unit ends on 30 June 2025, every new one starts on 1 July 2025, and the
 merges become `UnitSuccession` rows. Loading is strict and all-or-nothing; loading the same files
-again changes nothing.
+again changes nothing. A file whose name ends in ".gz" is read through gzip.
 """
 
 import datetime
+import gzip
 import json
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,11 +64,18 @@ def _kind_from_name(name):
     return ""
 
 
+def _open_text(path):
+    if str(path).endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
 def _read_json(path, problems):
     try:
-        with open(path, encoding="utf-8") as handle:
+        with _open_text(path) as handle:
             document = json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    # gzip raises OSError (BadGzipFile) for a file that is not gzip, EOFError when truncated.
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as error:
         problems.append(
             _("%(file)s: cannot read the file (%(error)s).") % {"file": path, "error": error}
         )
@@ -365,6 +374,16 @@ def _save_records(records, report):
         report.created += len(to_create)
         report.updated += len(to_update)
     return saved
+
+
+NATIONAL_CURRENT = BUNDLED_DATA / "vn_units_2025_merges.json.gz"
+NATIONAL_PREVIOUS = BUNDLED_DATA / "vn_units_pre2025.json.gz"
+
+
+def load_bundled_national(province_codes=None):
+    """The whole country (or the given provinces), from the full files shipped with the project:
+    34 provinces and 3,321 communes, with the 63 provinces, districts and communes before."""
+    return load_units(NATIONAL_CURRENT, NATIONAL_PREVIOUS, province_codes)
 
 
 def load_bundled_dien_bien():

@@ -1,0 +1,651 @@
+"""The competency matrix (officers × skills) and one officer's record.
+
+A skill is *held* by an officer who completed a course teaching it, or who holds a certificate in
+force listing it (the certificate's skills are a snapshot taken when it was issued). It is
+*required* when a live course required for the officer's job position teaches it. The columns
+are the skills live courses teach; a skill is matched to a certificate by its code.
+
+Everything is computed with a fixed number of queries, whatever the number of officers:
+
+* a page of the matrix: the skills, the required skills by position, the page's officers, their
+  completed courses' skills, their certificates (plus the paginator's count);
+* the summary (per skill and per unit): one grouped query over all filtered officers;
+* exports: the same three queries per chunk of officers, walked by keyset (name order).
+"""
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, TextField, Value
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import Attempt
+from certification.models import Certificate
+from courses.models import CoursePage, Enrolment, SkillTag
+from officers.models import JobPosition, Officer
+from units.models import AdministrativeUnit
+
+HELD = "held"
+GAP = "gap"
+NOT_REQUIRED = "none"
+
+PER_PAGE = 100
+CHUNK_SIZE = 1000
+
+
+# --- Skills and requirements ----------------------------------------------------------------
+
+
+def matrix_skills(framework=None):
+    """The matrix's columns: skills that live courses teach, by framework and code."""
+    skills = SkillTag.objects.filter(coursepage__in=CoursePage.objects.live()).distinct()
+    if framework:
+        skills = skills.filter(framework=framework)
+    return list(skills.order_by("framework", "code"))
+
+
+def required_skills_by_position(skill_ids):
+    """{job position id: frozenset of skill ids} taught by live courses required for it."""
+    pairs = (
+        CoursePage.objects.live()
+        .filter(required_for_positions__isnull=False, skill_tags__in=skill_ids)
+        .values_list("required_for_positions", "skill_tags")
+        .distinct()
+    )
+    required = defaultdict(set)
+    for position_id, skill_id in pairs:
+        required[position_id].add(skill_id)
+    return {position_id: frozenset(ids) for position_id, ids in required.items()}
+
+
+def certificate_lists_skill(code):
+    """Q for certificates whose skills snapshot lists the skill code."""
+    if connection.features.supports_json_field_contains:
+        return Q(skills__contains=[{"code": code}])
+    # SQLite has no JSON containment; Django writes the list with json.dumps, so the pair
+    # appears in the stored text exactly like this (the closing quote keeps IU01 from IU010).
+    return Q(skills_text__contains=json.dumps({"code": code})[1:-1])
+
+
+def held_q(skill, now):
+    """Q on officers holding the skill (subqueries the database runs once, not per officer)."""
+    by_course = Enrolment.objects.filter(completed_at__isnull=False, course__skill_tags=skill)
+    by_certificate = (
+        Certificate.objects.in_force(now)
+        .alias(skills_text=Cast("skills", TextField()))
+        .filter(certificate_lists_skill(skill.code))
+    )
+    return Q(pk__in=by_course.values("officer_id")) | Q(pk__in=by_certificate.values("officer_id"))
+
+
+# --- Selection: who and what the matrix shows ---------------------------------------------
+
+
+@dataclass
+class MatrixSelection:
+    """The filtered officers (scoped to the user) and the skills shown for them."""
+
+    skills: list
+    required: dict  # {job position id: frozenset of skill ids}
+    officers: QuerySet  # in Vietnamese name order
+    now: datetime
+    unit: AdministrativeUnit | None = None
+    job_position: JobPosition | None = None
+    framework: str | None = None
+    gaps_only: bool = False
+
+    def positions_requiring(self, skill):
+        return [pid for pid, skill_ids in self.required.items() if skill.pk in skill_ids]
+
+    def gap_q(self):
+        """Q on officers missing at least one skill their position requires (None when no
+        shown skill is required of anyone)."""
+        condition = None
+        for skill in self.skills:
+            positions = self.positions_requiring(skill)
+            if positions:
+                missing = Q(job_position_id__in=positions) & ~held_q(skill, self.now)
+                condition = missing if condition is None else condition | missing
+        return condition
+
+
+def select_matrix(
+    user, *, unit=None, job_position=None, framework=None, gaps_only=False, now=None
+) -> MatrixSelection:
+    """Officers the user may see, filtered, with the skills to show (two queries)."""
+    now = now or timezone.now()
+    skills = matrix_skills(framework)
+    required = required_skills_by_position([skill.pk for skill in skills])
+    officers = Officer.objects.visible_to(user)
+    if unit is not None:
+        officers = officers.in_unit(unit)
+    if job_position is not None:
+        officers = officers.filter(job_position=job_position)
+    selection = MatrixSelection(
+        skills=skills,
+        required=required,
+        officers=officers,
+        now=now,
+        unit=unit,
+        job_position=job_position,
+        framework=framework or None,
+        gaps_only=gaps_only,
+    )
+    if gaps_only:
+        gap = selection.gap_q()
+        officers = officers.none() if gap is None else officers.filter(gap)
+    selection.officers = officers.select_related("unit", "job_position", "user").in_name_order()
+    return selection
+
+
+# --- Rows: officers with their cells -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    held: bool
+    required: bool
+
+    @property
+    def state(self):
+        if self.held:
+            return HELD
+        return GAP if self.required else NOT_REQUIRED
+
+    @property
+    def is_gap(self):
+        return self.required and not self.held
+
+
+# The four possible cells, shared by every row.
+CELLS = {
+    (held, required): Cell(held, required) for held in (False, True) for required in (False, True)
+}
+
+
+@dataclass
+class OfficerRow:
+    officer: Officer  # a model instance on pages, an OfficerLine in exports
+    cells: list
+
+    @property
+    def gaps(self):
+        return sum(cell.is_gap for cell in self.cells)
+
+
+def held_skills(officer_ids, skills, now=None):
+    """{officer id: set of skill ids held} for the given officers (two queries)."""
+    now = now or timezone.now()
+    held = defaultdict(set)
+    if not officer_ids or not skills:
+        return held
+    skill_ids = {skill.pk for skill in skills}
+    by_code = {skill.code: skill.pk for skill in skills}
+    completed = Enrolment.objects.filter(
+        officer_id__in=officer_ids, completed_at__isnull=False, course__skill_tags__in=skill_ids
+    ).values_list("officer_id", "course__skill_tags")
+    for officer_id, skill_id in completed:
+        held[officer_id].add(skill_id)
+    certificates = (
+        Certificate.objects.in_force(now)
+        .filter(officer_id__in=officer_ids)
+        .values_list("officer_id", "skills")
+    )
+    for officer_id, listed in certificates:
+        for item in listed if isinstance(listed, list) else []:
+            code = item.get("code") if isinstance(item, dict) else None
+            if code in by_code:
+                held[officer_id].add(by_code[code])
+    return held
+
+
+def matrix_rows(officers, selection) -> list:
+    """OfficerRows for a list of officers (already fetched), with two more queries. Officers
+    may be model instances or OfficerLines: only pk and job_position_id are read."""
+    officers = list(officers)
+    held = held_skills([officer.pk for officer in officers], selection.skills, selection.now)
+    skill_ids = [skill.pk for skill in selection.skills]
+    rows = []
+    for officer in officers:
+        required = selection.required.get(officer.job_position_id, frozenset())
+        mine = held.get(officer.pk, ())
+        cells = [CELLS[(pk in mine, pk in required)] for pk in skill_ids]
+        rows.append(OfficerRow(officer=officer, cells=cells))
+    return rows
+
+
+class OfficerLine(NamedTuple):
+    """What an export needs of an officer, read as plain values (no model instances)."""
+
+    pk: int
+    sort_key: str
+    full_name: str
+    username: str
+    unit_code: str
+    unit_name: str
+    job_position_id: int | None
+    job_position_name: str | None
+
+
+LINE_FIELDS = (
+    "pk",
+    "sort_key",
+    "full_name",
+    "user__username",
+    "unit__code",
+    "unit__name",
+    "job_position_id",
+    "job_position__name",
+)
+
+
+def iter_rows(selection, chunk_size=CHUNK_SIZE) -> Iterator:
+    """Every filtered officer's row (officer as an OfficerLine), fetched in chunks of officers
+    (three queries a chunk), walking the name order by keyset so no chunk needs an OFFSET."""
+    last = None
+    while True:
+        chunk_query = selection.officers
+        if last is not None:
+            chunk_query = chunk_query.filter(
+                Q(sort_key__gt=last.sort_key) | Q(sort_key=last.sort_key, pk__gt=last.pk)
+            )
+        chunk = [
+            OfficerLine(*values) for values in chunk_query.values_list(*LINE_FIELDS)[:chunk_size]
+        ]
+        if not chunk:
+            return
+        yield from matrix_rows(chunk, selection)
+        if len(chunk) < chunk_size:
+            return
+        last = chunk[-1]
+
+
+# --- Summary: per skill and per unit --------------------------------------------------------
+
+
+@dataclass
+class SkillSummary:
+    skill: SkillTag
+    officers: int = 0
+    held: int = 0
+    required: int = 0
+    gaps: int = 0
+
+    @property
+    def percent_held(self):
+        return 100 * self.held / self.officers if self.officers else None
+
+    @property
+    def required_held(self):
+        return self.required - self.gaps
+
+
+@dataclass
+class UnitTotals:
+    unit_id: int
+    code: str
+    name: str
+    officers: int = 0
+    required: int = 0  # officer × required skill pairs
+    gaps: int = 0
+    officers_with_gaps: int = 0
+
+    @property
+    def required_held(self):
+        return self.required - self.gaps
+
+    @property
+    def percent_required_held(self):
+        return 100 * self.required_held / self.required if self.required else None
+
+
+@dataclass
+class MatrixSummary:
+    officers: int = 0
+    skills: list = field(default_factory=list)  # SkillSummary, in column order
+    units: list = field(default_factory=list)  # UnitTotals, by unit code
+
+    @property
+    def gaps(self):
+        return sum(item.gaps for item in self.skills)
+
+    @property
+    def officers_with_gaps(self):
+        return sum(item.officers_with_gaps for item in self.units)
+
+
+def summarise(selection) -> MatrixSummary:
+    """Per skill and per unit figures over all filtered officers, in one grouped query.
+
+    Officers are grouped by (unit, job position): within a group each skill is either required
+    of everyone or of no one, so counting holders per group is enough to derive the gaps.
+    """
+    skills = selection.skills
+    aggregates = {"n": Count("pk")}
+    for skill in skills:
+        aggregates[f"held_{skill.pk}"] = Count("pk", filter=held_q(skill, selection.now))
+    gap = selection.gap_q()
+    aggregates["with_gaps"] = Value(0) if gap is None else Count("pk", filter=gap)
+    groups = (
+        selection.officers.order_by()
+        .values("unit_id", "job_position_id")
+        .annotate(unit_code=F("unit__code"), unit_name=F("unit__name"), **aggregates)
+    )
+    summary = MatrixSummary(skills=[SkillSummary(skill) for skill in skills])
+    units = {}
+    for group in groups:
+        count = group["n"]
+        required = selection.required.get(group["job_position_id"], frozenset())
+        unit = units.get(group["unit_id"])
+        if unit is None:
+            unit = units[group["unit_id"]] = UnitTotals(
+                group["unit_id"], group["unit_code"], group["unit_name"]
+            )
+        unit.officers += count
+        unit.officers_with_gaps += group["with_gaps"]
+        summary.officers += count
+        for item in summary.skills:
+            holders = group[f"held_{item.skill.pk}"]
+            item.held += holders
+            if item.skill.pk in required:
+                item.required += count
+                item.gaps += count - holders
+                unit.required += count
+                unit.gaps += count - holders
+    for item in summary.skills:
+        item.officers = summary.officers
+    summary.units = sorted(units.values(), key=lambda unit: (unit.code, unit.unit_id))
+    return summary
+
+
+# --- The matrix page ------------------------------------------------------------------------
+
+
+@dataclass
+class CompetencyMatrix:
+    selection: MatrixSelection
+    page: Page
+    rows: list  # OfficerRow of the page
+    summary: MatrixSummary
+
+    @property
+    def skills(self):
+        return self.selection.skills
+
+
+def competency_matrix(
+    user,
+    *,
+    unit=None,
+    job_position=None,
+    framework=None,
+    gaps_only=False,
+    page=1,
+    per_page=PER_PAGE,
+    now=None,
+) -> CompetencyMatrix:
+    """One page of the matrix and the summary of every filtered officer.
+
+    Queries (beyond reading the user's role): skills, required skills, count, the page's
+    officers, their completed courses' skills, their certificates, the summary: seven.
+    """
+    selection = select_matrix(
+        user,
+        unit=unit,
+        job_position=job_position,
+        framework=framework,
+        gaps_only=gaps_only,
+        now=now,
+    )
+    page_obj = Paginator(selection.officers, per_page).get_page(page)
+    return CompetencyMatrix(
+        selection=selection,
+        page=page_obj,
+        rows=matrix_rows(page_obj.object_list, selection),
+        summary=summarise(selection),
+    )
+
+
+# --- Tables for exports -------------------------------------------------------------------
+
+
+def cell_label(cell):
+    if cell.held:
+        return _("Held")
+    return _("Missing") if cell.required else ""
+
+
+def matrix_headers(skills):
+    return [
+        _("No."),
+        _("Full name"),
+        _("Username"),
+        _("Unit code"),
+        _("Administrative unit"),
+        _("Job position"),
+        _("Missing skills"),
+        *[f"{skill.code} – {skill.name}" for skill in skills],
+    ]
+
+
+def matrix_table_rows(selection, chunk_size=CHUNK_SIZE) -> Iterator:
+    """Plain values of every filtered officer's row, for CSV and XLSX, chunk by chunk."""
+    labels = {cell: cell_label(cell) for cell in CELLS.values()}
+    for number, row in enumerate(iter_rows(selection, chunk_size), start=1):
+        officer = row.officer
+        yield [
+            number,
+            officer.full_name,
+            officer.username,
+            officer.unit_code,
+            officer.unit_name,
+            officer.job_position_name or "",
+            row.gaps,
+            *[labels[cell] for cell in row.cells],
+        ]
+
+
+def skill_summary_table(summary):
+    headers = [
+        _("Skill code"),
+        _("Skill"),
+        _("Framework"),
+        _("Officers"),
+        _("Officers holding it"),
+        _("Holding it (%)"),
+        _("Required of"),
+        _("Missing (required but not held)"),
+    ]
+    rows = [
+        [
+            item.skill.code,
+            item.skill.name,
+            item.skill.get_framework_display(),
+            item.officers,
+            item.held,
+            round(item.percent_held, 1) if item.percent_held is not None else None,
+            item.required,
+            item.gaps,
+        ]
+        for item in summary.skills
+    ]
+    return headers, rows
+
+
+def unit_totals_table(summary):
+    headers = [
+        _("Unit code"),
+        _("Administrative unit"),
+        _("Officers"),
+        _("Required skills (officer × skill)"),
+        _("Required skills held"),
+        _("Required skills held (%)"),
+        _("Missing (required but not held)"),
+        _("Officers with missing skills"),
+    ]
+    rows = [
+        [
+            unit.code,
+            unit.name,
+            unit.officers,
+            unit.required,
+            unit.required_held,
+            round(unit.percent_required_held, 1)
+            if unit.percent_required_held is not None
+            else None,
+            unit.gaps,
+            unit.officers_with_gaps,
+        ]
+        for unit in summary.units
+    ]
+    return headers, rows
+
+
+# --- One officer's record -------------------------------------------------------------------
+
+
+@dataclass
+class OfficerRecord:
+    officer: Officer
+    enrolments: list
+    attempts: list
+    certificates: list
+    skills: list  # SkillTag columns
+    cells: list  # Cell per skill
+
+    @property
+    def skill_cells(self):
+        return list(zip(self.skills, self.cells, strict=True))
+
+    @property
+    def attempt_results(self):
+        return [(attempt, attempt_result(attempt)) for attempt in self.attempts]
+
+
+def officer_in_scope(user, pk):
+    """The officer when the user may see them, else None (the view answers 404)."""
+    return (
+        Officer.objects.visible_to(user)
+        .select_related("unit__parent", "job_position", "user")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def officer_record(officer, now=None) -> OfficerRecord:
+    """An officer's enrolments, quiz attempts, certificates and skills (a fixed number of
+    queries: enrolments, attempts, certificates, skills, requirements, held skills)."""
+    now = now or timezone.now()
+    enrolments = list(
+        Enrolment.objects.filter(officer=officer)
+        .select_related("course")
+        .order_by("-enrolled_at", "pk")
+    )
+    attempts = list(
+        Attempt.objects.filter(officer=officer)
+        .select_related("quiz")
+        .order_by(F("submitted_at").desc(nulls_first=True), "quiz__title", "-number")
+    )
+    certificates = list(
+        Certificate.objects.filter(officer=officer).select_related("course").order_by("-issued_at")
+    )
+    skills = matrix_skills()
+    required = required_skills_by_position([skill.pk for skill in skills])
+    selection = MatrixSelection(
+        skills=skills, required=required, officers=Officer.objects.none(), now=now
+    )
+    cells = matrix_rows([officer], selection)[0].cells
+    return OfficerRecord(officer, enrolments, attempts, certificates, skills, cells)
+
+
+def officer_record_tables(record):
+    """(sheet title, headers, rows) for each part of an officer's record."""
+    officer = record.officer
+    profile = (
+        _("Profile"),
+        [_("Field"), _("Value")],
+        [
+            [_("Full name"), officer.full_name],
+            [_("Username"), officer.user.username],
+            [_("Administrative unit"), f"{officer.unit.name} ({officer.unit.code})"],
+            [_("Job position"), officer.job_position.name if officer.job_position else ""],
+            [_("Title"), officer.title],
+            [_("Procedure-system account"), officer.procedure_account],
+        ],
+    )
+    enrolments = (
+        _("Enrolments"),
+        [
+            _("Course"),
+            _("Source"),
+            _("Enrolled"),
+            _("Deadline"),
+            _("Overdue"),
+            _("Completed"),
+        ],
+        [
+            [
+                enrolment.course.title,
+                enrolment.get_source_display(),
+                enrolment.enrolled_at,
+                enrolment.deadline,
+                _("Yes") if enrolment.is_overdue else "",
+                enrolment.completed_at,
+            ]
+            for enrolment in record.enrolments
+        ],
+    )
+    attempts = (
+        _("Quiz attempts"),
+        [_("Quiz"), _("Attempt"), _("Submitted"), _("Score (%)"), _("Passed")],
+        [
+            [
+                attempt.quiz.title,
+                attempt.number,
+                attempt.submitted_at,
+                float(attempt.percent) if attempt.percent is not None else None,
+                attempt_result(attempt),
+            ]
+            for attempt in record.attempts
+        ],
+    )
+    certificates = (
+        _("Certificates"),
+        [_("Verification code"), _("Course"), _("Issued"), _("Expires"), _("Status")],
+        [
+            [
+                certificate.code,
+                certificate.course_title,
+                certificate.issued_at,
+                certificate.expires_at,
+                str(certificate.get_effective_status_display()),
+            ]
+            for certificate in record.certificates
+        ],
+    )
+    skills = (
+        _("Skills"),
+        [_("Skill code"), _("Skill"), _("Required for the position"), _("Status")],
+        [
+            [skill.code, skill.name, _("Yes") if cell.required else "", cell_label(cell)]
+            for skill, cell in record.skill_cells
+        ],
+    )
+    return [profile, enrolments, attempts, certificates, skills]
+
+
+def attempt_result(attempt):
+    """Passed, not passed, or why there is no result yet."""
+    if attempt.state == Attempt.State.IN_PROGRESS:
+        return _("In progress")
+    if attempt.state == Attempt.State.NEEDS_MARKING or attempt.passed is None:
+        return _("Waiting for marking")
+    return _("Yes") if attempt.passed else _("No")

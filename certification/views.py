@@ -1,5 +1,7 @@
 """Certificates on the public site: the verification page, an officer's certificates, the PDF."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -17,8 +19,10 @@ CODE_LENGTH = len("KNS-XXXX-XXXX")
 
 
 def normalize_code(code):
-    """A code as typed or read aloud: spaces dropped, upper case, the prefix's dashes added."""
-    code = "".join(str(code).split()).upper()
+    """A code as typed or read aloud: upper case, only letters, digits and dashes kept (no
+    code holds anything else, and a "/" could not be part of the page's address), the prefix's
+    dashes added."""
+    code = re.sub(r"[^A-Z0-9-]", "", str(code).upper())
     body = code.removeprefix("KNS").replace("-", "")
     if len(body) == 8 and all(letter in CODE_ALPHABET for letter in body):
         return f"KNS-{body[:4]}-{body[4:]}"
@@ -60,9 +64,9 @@ def _noindex(response):
 @require_GET
 def verify_lookup(request):
     """A form to type a code found on a paper certificate; sends to its verification page."""
-    code = request.GET.get("code", "").strip()
+    code = normalize_code(request.GET.get("code", ""))[:40]
     if code:
-        return redirect("certificate_verify", code=normalize_code(code)[:40])
+        return redirect("certificate_verify", code=code)
     return _noindex(render(request, "certification/verify_lookup.html"))
 
 
@@ -72,7 +76,7 @@ def verify(request, code):
     """Public: anyone holding a certificate (or its QR code) can check it. Shows only what the
     certificate itself says, and its status."""
     normal = normalize_code(code)
-    if normal != code:
+    if normal and normal != code:
         return redirect("certificate_verify", code=normal)
     certificate = (
         Certificate.objects.select_related("officer", "renewed_by").filter(code=code).first()

@@ -108,6 +108,13 @@ def test_a_code_typed_in_lower_case_or_without_dashes_finds_the_certificate(cert
     assert response["Location"] == reverse("certificate_verify", args=[certificate.code])
 
 
+def test_whatever_is_typed_into_the_lookup_form_gives_a_page_not_an_error(db):
+    for typed in ["a/b", "KNS/1234/5678", "<script>", "ñ", "   "]:
+        response = Client().get(reverse("certificate_lookup"), {"code": typed}, follow=True)
+        assert response.status_code in (200, 404)
+    assert Client().get("/certificates/verify/%C3%B1/").status_code == 404
+
+
 # --- The officer's certificates ----------------------------------------------------------
 
 

@@ -36,11 +36,11 @@ def storable_datetime(value: dt.datetime) -> dt.datetime:
             value = timezone.make_aware(value)
         except (OverflowError, ValueError) as error:
             raise ValueError("date and time out of range") from error
+    # In UTC: an offset such as +22:00 is valid ISO 8601 but PostgreSQL refuses it.
     try:
-        value.astimezone(dt.UTC)
+        return value.astimezone(dt.UTC)
     except OverflowError as error:
         raise ValueError("date and time out of range") from error
-    return value
 
 
 Moment = Annotated[dt.datetime, AfterValidator(storable_datetime)]

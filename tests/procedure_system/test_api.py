@@ -323,6 +323,9 @@ def test_filters(client, dien_bien, course):
     # Without an offset, a moment is Vietnam time.
     local = timezone.localtime(moment).replace(tzinfo=None).isoformat()
     assert codes(get(client, LIST, token, updated_since=local)) == codes(since)
+    # Any ISO 8601 offset, even one PostgreSQL would refuse (+22:00), means the same moment.
+    far_east = moment.astimezone(dt.timezone(dt.timedelta(hours=22))).isoformat()
+    assert codes(get(client, LIST, token, updated_since=far_east)) == codes(since)
 
     found = get(client, "/api/v1/officers", token, procedure_account="chu").json()
     assert found == [

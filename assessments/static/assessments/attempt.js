@@ -30,9 +30,11 @@
     list.forEach(function (entry) { data.append(entry[0], entry[1]); });
     return fetch(form.action, {method: "POST", body: data, credentials: "same-origin", headers: {"X-Requested-With": "fetch"}})
       .then(function (response) {
+        // A redirect means the sign-in has expired (to the login page): not saved, keep it.
+        var saved = response.ok && !response.redirected;
         // Saved, refused (the attempt is closed, or the answer was invalid): either way it is settled.
-        if (response.ok || response.status === 400 || response.status === 409) { forget(list); }
-        show(response.ok ? status.dataset.saved : status.dataset.notSaved);
+        if (saved || response.status === 400 || response.status === 409) { forget(list); }
+        show(saved ? status.dataset.saved : status.dataset.notSaved);
         return response;
       }, function () { show(status.dataset.notSaved); return null; });
   }

@@ -6,6 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from officers import roles
 from officers.forms import units_manageable_by
 from officers.models import Officer
+from units.widgets import UnitSelect
 
 from .models import Assignment, CoursePage
 
@@ -16,7 +17,7 @@ class AssignmentForm(WagtailAdminModelForm):
     class Meta:
         model = Assignment
         fields = ["course", "deadline", "unit", "job_position", "officers"]
-        widgets = {"officers": forms.CheckboxSelectMultiple}
+        widgets = {"officers": forms.CheckboxSelectMultiple, "unit": UnitSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

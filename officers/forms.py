@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from units.models import AdministrativeUnit
+from units.widgets import UnitSelect
 
 from . import roles
 from .models import Officer
@@ -34,6 +35,7 @@ class OfficerAdminForm(WagtailAdminModelForm):
     class Meta:
         model = Officer
         fields = Officer.PROFILE_FIELDS
+        widgets = {"unit": UnitSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

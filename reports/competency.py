@@ -22,8 +22,21 @@ from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, TextField, Value
-from django.db.models.functions import Cast
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,15 +88,55 @@ def certificate_lists_skill(code):
     return Q(skills_text__contains=json.dumps({"code": code})[1:-1])
 
 
-def held_q(skill, now):
-    """Q on officers holding the skill (subqueries the database runs once, not per officer)."""
-    by_course = Enrolment.objects.filter(completed_at__isnull=False, course__skill_tags=skill)
-    by_certificate = (
-        Certificate.objects.in_force(now)
-        .alias(skills_text=Cast("skills", TextField()))
-        .filter(certificate_lists_skill(skill.code))
+# Held skills are read as bit masks: bit i of mask k stands for the skill at column
+# k * MASK_BITS + i. One correlated subquery per source and mask gives each officer's skills
+# in a single pass, however many skills there are; grouping officers by (unit, position,
+# masks) then leaves few groups to count from. 62 bits keep clear of a bigint's sign.
+MASK_BITS = 62
+
+
+def skill_masks(skills):
+    """The skills in mask order: a list per mask column, each skill with its bit."""
+    return [
+        [(skill, 1 << bit) for bit, skill in enumerate(skills[start : start + MASK_BITS])]
+        for start in range(0, len(skills), MASK_BITS)
+    ]
+
+
+def _bits_sum(terms):
+    """The sum of per-skill maxima: each is 0 or the skill's bit, so the sum ORs them."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def _mask_subquery(queryset, terms):
+    grouped = queryset.order_by().values("officer_id").annotate(mask=_bits_sum(terms))
+    return Coalesce(Subquery(grouped.values("mask"), output_field=BigIntegerField()), Value(0))
+
+
+def held_mask(column, now):
+    """Expression on officers: the mask of the column's skills the officer holds."""
+
+    def bit_where(condition, bit):
+        return Max(Case(When(condition, then=Value(bit)), default=Value(0)))
+
+    by_course = _mask_subquery(
+        Enrolment.objects.filter(
+            officer_id=OuterRef("pk"),
+            completed_at__isnull=False,
+            course__skill_tags__in=[skill.pk for skill, _bit in column],
+        ),
+        [bit_where(Q(course__skill_tags=skill.pk), bit) for skill, bit in column],
     )
-    return Q(pk__in=by_course.values("officer_id")) | Q(pk__in=by_certificate.values("officer_id"))
+    by_certificate = _mask_subquery(
+        Certificate.objects.in_force(now)
+        .filter(officer_id=OuterRef("pk"))
+        .alias(skills_text=Cast("skills", TextField())),
+        [bit_where(certificate_lists_skill(skill.code), bit) for skill, bit in column],
+    )
+    return by_course.bitor(by_certificate)
 
 
 # --- Selection: who and what the matrix shows ---------------------------------------------
@@ -102,19 +155,45 @@ class MatrixSelection:
     framework: str | None = None
     gaps_only: bool = False
 
-    def positions_requiring(self, skill):
-        return [pid for pid, skill_ids in self.required.items() if skill.pk in skill_ids]
+    @property
+    def masks(self):
+        return skill_masks(self.skills)
 
-    def gap_q(self):
-        """Q on officers missing at least one skill their position requires (None when no
-        shown skill is required of anyone)."""
-        condition = None
-        for skill in self.skills:
-            positions = self.positions_requiring(skill)
-            if positions:
-                missing = Q(job_position_id__in=positions) & ~held_q(skill, self.now)
-                condition = missing if condition is None else condition | missing
-        return condition
+    def required_masks(self, position_id):
+        """Per mask column, the bits of the skills the position requires."""
+        required = self.required.get(position_id, frozenset())
+        return [sum(bit for skill, bit in column if skill.pk in required) for column in self.masks]
+
+    def with_held_masks(self, officers):
+        """The officers annotated held_0, held_1, … (one per mask column)."""
+        return officers.annotate(
+            **{f"held_{k}": held_mask(column, self.now) for k, column in enumerate(self.masks)}
+        )
+
+    def only_with_gaps(self, officers):
+        """Officers missing at least one skill their position requires."""
+        positions = [pid for pid in self.required if any(self.required_masks(pid))]
+        if not positions:
+            return officers.none()
+        officers = self.with_held_masks(officers)
+        missing = Q()
+        for k in range(len(self.masks)):
+            required = Case(
+                *[
+                    When(job_position_id=pid, then=Value(self.required_masks(pid)[k]))
+                    for pid in positions
+                ],
+                default=Value(0),
+                output_field=BigIntegerField(),
+            )
+            officers = officers.alias(
+                **{
+                    f"required_{k}": required,
+                    f"covered_{k}": F(f"held_{k}").bitand(F(f"required_{k}")),
+                }
+            )
+            missing |= ~Q(**{f"covered_{k}": F(f"required_{k}")})
+        return officers.filter(missing)
 
 
 def select_matrix(
@@ -140,8 +219,7 @@ def select_matrix(
         gaps_only=gaps_only,
     )
     if gaps_only:
-        gap = selection.gap_q()
-        officers = officers.none() if gap is None else officers.filter(gap)
+        officers = selection.only_with_gaps(officers)
     selection.officers = officers.select_related("unit", "job_position", "user").in_name_order()
     return selection
 
@@ -325,41 +403,47 @@ class MatrixSummary:
 def summarise(selection) -> MatrixSummary:
     """Per skill and per unit figures over all filtered officers, in one grouped query.
 
-    Officers are grouped by (unit, job position): within a group each skill is either required
-    of everyone or of no one, so counting holders per group is enough to derive the gaps.
+    Officers are grouped by unit, job position and held skills (as masks): within a group
+    everyone holds and is required the same skills, so the figures follow from the counts.
     """
-    skills = selection.skills
-    aggregates = {"n": Count("pk")}
-    for skill in skills:
-        aggregates[f"held_{skill.pk}"] = Count("pk", filter=held_q(skill, selection.now))
-    gap = selection.gap_q()
-    aggregates["with_gaps"] = Value(0) if gap is None else Count("pk", filter=gap)
+    masks = selection.masks
+    columns = [f"held_{k}" for k in range(len(masks))]
     groups = (
-        selection.officers.order_by()
-        .values("unit_id", "job_position_id")
-        .annotate(unit_code=F("unit__code"), unit_name=F("unit__name"), **aggregates)
+        selection.with_held_masks(selection.officers.order_by())
+        .values("unit_id", "unit__code", "unit__name", "job_position_id", *columns)
+        .annotate(n=Count("pk"))
     )
-    summary = MatrixSummary(skills=[SkillSummary(skill) for skill in skills])
+    summary = MatrixSummary(skills=[SkillSummary(skill) for skill in selection.skills])
+    by_skill = {item.skill.pk: item for item in summary.skills}
+    required_masks = {}
     units = {}
     for group in groups:
         count = group["n"]
-        required = selection.required.get(group["job_position_id"], frozenset())
+        position = group["job_position_id"]
+        if position not in required_masks:
+            required_masks[position] = selection.required_masks(position)
+        required = required_masks[position]
+        held = [group[column] for column in columns]
         unit = units.get(group["unit_id"])
         if unit is None:
             unit = units[group["unit_id"]] = UnitTotals(
-                group["unit_id"], group["unit_code"], group["unit_name"]
+                group["unit_id"], group["unit__code"], group["unit__name"]
             )
         unit.officers += count
-        unit.officers_with_gaps += group["with_gaps"]
         summary.officers += count
-        for item in summary.skills:
-            holders = group[f"held_{item.skill.pk}"]
-            item.held += holders
-            if item.skill.pk in required:
-                item.required += count
-                item.gaps += count - holders
-                unit.required += count
-                unit.gaps += count - holders
+        if any(need & ~have for need, have in zip(required, held, strict=True)):
+            unit.officers_with_gaps += count
+        for k, column in enumerate(masks):
+            for skill, bit in column:
+                item = by_skill[skill.pk]
+                holds = bool(held[k] & bit)
+                item.held += count if holds else 0
+                if required[k] & bit:
+                    item.required += count
+                    unit.required += count
+                    if not holds:
+                        item.gaps += count
+                        unit.gaps += count
     for item in summary.skills:
         item.officers = summary.officers
     summary.units = sorted(units.values(), key=lambda unit: (unit.code, unit.unit_id))

@@ -34,6 +34,7 @@ from officers.forms import units_manageable_by
 from officers.models import JobPosition, Officer
 from officers.roles import hr_scope_of, is_administrator
 from units.models import REFORM_2025, AdministrativeUnit
+from units.widgets import UnitSelect
 
 from . import charts, competency, history
 from .exports import XLSX_TYPE, _csv_value, _safe_text, csv_response, xlsx_response
@@ -165,6 +166,7 @@ class MatrixFilterForm(forms.Form):
         queryset=None,
         required=False,
         empty_label=gettext_lazy("All units in my area"),
+        widget=UnitSelect,
     )
     job_position = forms.ModelChoiceField(
         label=gettext_lazy("Job position"),
@@ -431,6 +433,7 @@ class HistoryForm(forms.Form):
         queryset=None,
         required=False,
         empty_label=gettext_lazy("Choose an old province, district or commune"),
+        widget=UnitSelect,
     )
     course = forms.ModelChoiceField(
         label=gettext_lazy("Course"),
@@ -465,6 +468,7 @@ class ReverseForm(forms.Form):
         queryset=None,
         required=False,
         empty_label=gettext_lazy("Choose a commune"),
+        widget=UnitSelect,
     )
 
     def __init__(self, *args, user, **kwargs):

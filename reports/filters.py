@@ -15,6 +15,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from courses.models import CoursePage, TrackPage
 from officers.models import JobPosition, Officer
+from units.widgets import UnitSelect
 
 from .queries import ReportFilters, units_in_scope
 
@@ -33,7 +34,7 @@ def _units(request):
 
 class ReportFilterSet(WagtailFilterSet):
     unit = django_filters.ModelChoiceFilter(
-        label=_("Administrative unit"), queryset=_units, method="keep"
+        label=_("Administrative unit"), queryset=_units, method="keep", widget=UnitSelect
     )
     track = django_filters.ModelChoiceFilter(
         label=_("Track"), queryset=TrackPage.objects.order_by("path"), method="keep"

@@ -25,15 +25,20 @@ class Level(models.IntegerChoices):
 CODE_LENGTH = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
 
 
+def tree_q(unit):
+    """Q on units for the unit and every unit under it (the tree is three levels deep)."""
+    return Q(pk=unit.pk) | Q(parent=unit) | Q(parent__parent=unit)
+
+
 def within_q(unit, field="unit"):
-    """Q for rows whose `field` is the unit or lies under it (the tree is three levels deep)."""
+    """Q for rows whose `field` is the unit or lies under it.
+
+    Other tables test their unit against the tree's ids (a subquery): an OR over joined
+    parents would make the database read every row of the country before discarding most.
+    """
     if not field:
-        return Q(pk=unit.pk) | Q(parent=unit) | Q(parent__parent=unit)
-    return (
-        Q(**{field: unit})
-        | Q(**{f"{field}__parent": unit})
-        | Q(**{f"{field}__parent__parent": unit})
-    )
+        return tree_q(unit)
+    return Q(**{f"{field}__in": AdministrativeUnit.objects.filter(tree_q(unit)).values("pk")})
 
 
 class AdministrativeUnitQuerySet(models.QuerySet):
@@ -47,7 +52,7 @@ class AdministrativeUnitQuerySet(models.QuerySet):
 
     def within(self, unit):
         """The unit itself and every unit under it."""
-        return self.filter(within_q(unit, field=""))
+        return self.filter(tree_q(unit))
 
     def provinces(self):
         return self.filter(level=Level.PROVINCE)

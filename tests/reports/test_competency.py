@@ -197,6 +197,20 @@ def test_summary_per_skill_and_per_unit(matrix_data, hr_na_sang):
     assert na_sang.percent_required_held == 50.0
 
 
+@pytest.mark.parametrize("bits", [1, 3])
+def test_figures_hold_when_skills_span_several_masks(matrix_data, administrator, bits, monkeypatch):
+    # A mask holds 62 skills; more skills take more masks. Fewer bits per mask here give the
+    # four skills of the fixture 4 or 2 masks, and the same figures as one mask.
+    monkeypatch.setattr(competency, "MASK_BITS", bits)
+    summary = competency.competency_matrix(administrator).summary
+    units = {u.code: (u.officers, u.required, u.gaps, u.officers_with_gaps) for u in summary.units}
+    assert units == {"03172": (6, 8, 4, 3), "03181": (2, 3, 0, 0), "11": (2, 0, 0, 0)}
+    skills = by_code(summary)
+    assert (skills["DS06"].held, skills["DS06"].required, skills["DS06"].gaps) == (2, 5, 3)
+    gaps_only = competency.competency_matrix(administrator, gaps_only=True)
+    assert gaps_only.summary.officers == 3
+
+
 def test_administrator_sees_every_unit(matrix_data, administrator):
     summary = competency.competency_matrix(administrator).summary
     assert summary.officers == 10

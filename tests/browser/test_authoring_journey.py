@@ -13,15 +13,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def desk(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
 def admin_log_in(page, live_server, username):
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", username)

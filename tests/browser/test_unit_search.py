@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.test_authoring_journey import admin_log_in, desk  # noqa: F401 — a fixture
+from tests.browser.test_authoring_journey import admin_log_in
 from units.models import AdministrativeUnit
 
 pytestmark = [
@@ -11,9 +11,7 @@ pytestmark = [
 ]
 
 
-def test_hr_finds_a_commune_by_typing_its_name_without_accents(
-    live_server, desk, hr_province  # noqa: F811 — the fixture imported above
-):
+def test_hr_finds_a_commune_by_typing_its_name_without_accents(live_server, desk, hr_province):
     muong_tung = AdministrativeUnit.objects.current().get(code="03181")
     admin_log_in(desk, live_server, hr_province.username)
     desk.goto(live_server.url + "/admin/training-reports/competency/")

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench lock messages clean
+.PHONY: run test lint format security bench loadtest lighthouse lock messages clean
 
 $(VENV)/.runtime: requirements.lock scripts/bootstrap
 	scripts/bootstrap runtime
@@ -37,12 +37,27 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## Static security analysis of the platform's code (bandit; configuration in pyproject.toml).
+security: $(VENV)/.dev
+	$(VENV)/bin/bandit -q -c pyproject.toml -r .
+
 ## Benchmarks print their figures (they are not timed tests).
 bench: $(VENV)/.dev
 	$(PY) benchmarks/officer_import.py
 	$(PY) benchmarks/lesson_page.py
 	$(PY) benchmarks/quiz_grading.py
 	$(PY) benchmarks/reports.py $(BENCH_REPORTS_ARGS)
+
+## Load test (prints figures): locust against gunicorn on loopback, then a no-lost-answers check.
+## PostgreSQL when DATABASE_URL points at a server (a throwaway kns_load database there).
+loadtest: $(VENV)/.dev
+	$(PY) benchmarks/loadtest/run.py $(LOADTEST_ARGS)
+
+## Lighthouse mobile scores (performance, accessibility) of learner pages; needs node and npm.
+lighthouse: $(VENV)/.dev
+	scripts/bootstrap tools
+	scripts/bootstrap node
+	scripts/lighthouse $(LIGHTHOUSE_ARGS)
 
 ## Regenerate the lock files from pyproject.toml.
 lock: $(VENV)/.dev

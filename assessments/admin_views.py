@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,10 +10,12 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+import audit
+from audit.models import Action
+from elearning.uploads import check_upload
+
 from .interchange import InterchangeError, read_bank
 from .interchange.store import save_bank
-
-MAX_BYTES = 20 * 1024 * 1024
 
 
 class QuestionImportForm(forms.Form):
@@ -26,11 +30,23 @@ class QuestionImportForm(forms.Form):
         help_text=gettext_lazy("A path such as “Ngân hàng/Chữ ký số”; created when missing."),
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload
+    def clean(self):
+        cleaned = super().clean()
+        upload, file_format = cleaned.get("file"), cleaned.get("format")
+        if upload and file_format:
+            # GIFT is plain text and Moodle XML is XML, whatever the file is called.
+            kinds = {"xml"} if file_format == "xml" else {"text"}
+            expected = _("a Moodle XML file") if file_format == "xml" else _("a GIFT text file")
+            try:
+                check_upload(
+                    upload,
+                    kinds=kinds,
+                    max_bytes=settings.QUESTION_IMPORT_MAX_BYTES,
+                    expected=expected,
+                )
+            except forms.ValidationError as error:
+                self.add_error("file", error)
+        return cleaned
 
 
 class QuestionImportView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
@@ -43,14 +59,32 @@ class QuestionImportView(PermissionRequiredMixin, WagtailAdminTemplateMixin, For
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
+        file_format, category = form.cleaned_data["format"], form.cleaned_data["category"]
         try:
-            bank = read_bank(upload.read(), form.cleaned_data["format"])
+            bank = read_bank(upload.read(), file_format)
         except InterchangeError as error:
+            audit.record(
+                self.request,
+                Action.QUESTIONS_IMPORT_REFUSED,
+                file=upload.name,
+                format=file_format,
+                category=category,
+                problems=len(error.problems),
+            )
             messages.error(self.request, _("Nothing was imported: fix the file and try again."))
             return self.render_to_response(
                 self.get_context_data(form=form, problems=error.problems)
             )
-        questions = save_bank(bank, form.cleaned_data["category"])
+        with transaction.atomic():
+            questions = save_bank(bank, category)
+            audit.record(
+                self.request,
+                Action.QUESTIONS_IMPORTED,
+                file=upload.name,
+                format=file_format,
+                category=category,
+                questions=len(questions),
+            )
         messages.success(
             self.request,
             _("%(count)d questions imported into “%(category)s”.")

@@ -1303,7 +1303,7 @@ def _near_miss(count):
 def _take(officer, quiz, start, seed, slips):
     """One attempt through assessments.attempts, at `start`, with `slips(count)` of the
     `count` questions answered wrong (which ones, and which questions are drawn, by `seed`)."""
-    rng = random.Random(seed)  # noqa: S311 — which questions are drawn, not security
+    rng = random.Random(seed)  # noqa: S311 — which questions are drawn, not security  # nosec B311
     attempt = attempts.start_or_resume(officer, quiz, now=start, rng=rng)
     slots = list(
         attempt.slots.select_related("question")

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+import audit
+from audit.models import Action
 from procedure_system import outbox
 from procedure_system.models import OutboxEvent
 
@@ -180,6 +182,15 @@ def revoke(certificate, actor, reason, at=None):
         reason=reason,
     )
     outbox.record(OutboxEvent.Kind.REVOKED, certificate)
+    audit.record(
+        actor,
+        Action.CERTIFICATE_REVOKED,
+        target=certificate,
+        unit=certificate.officer.unit,
+        officer=certificate.officer.full_name,
+        course=certificate.course_title,
+        reason=reason,
+    )
     return certificate
 
 

@@ -1,6 +1,7 @@
 """The learning side: a catalogue of tracks, courses and lessons (Wagtail pages), and each
 officer's enrolments, assignments and lesson progress."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Substr
@@ -229,6 +230,7 @@ class LessonPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(progress.lesson_context(self, progress.officer_of(request.user)))
+        context["LESSON_BODY_CACHE_SECONDS"] = settings.LESSON_BODY_CACHE_SECONDS
         return context
 
 

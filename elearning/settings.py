@@ -6,14 +6,38 @@ Environment variables:
   ALLOWED_HOSTS  comma-separated host names; defaults to localhost when DEBUG is on.
   DATABASE_URL   e.g. postgres://user@host:5432/name; SQLite (db.sqlite3) when unset.
   SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS  production overrides (see below).
+  LOGIN_FAILURE_LIMIT, LOGIN_LOCKOUT_MINUTES  login throttling per (username, address): 5, 15.
+  TRUSTED_PROXY_COUNT  reverse proxies in front that append to X-Forwarded-For (0: ignore it).
+  OTP_REQUIRED_FOR_ADMIN  "1": HR and administrators must use two-factor sign-in (optional).
+
+Operations (built by operations/conf.py; every variable is described in docs/production.md):
+  REDIS_URL      e.g. redis://127.0.0.1:6379/0: shared cache (the API rate limit counts there)
+                 and cached sessions; this process's memory when unset (development, tests).
+  CACHE_KEY_PREFIX, CACHE_TIMEOUT  ("kns", 300 s).
+  MEDIA_ROOT, PRIVATE_ROOT  upload directories on disk (media/ and private/).
+  MEDIA_STORAGE  "s3" (or AWS_STORAGE_BUCKET_NAME set) puts media in an S3 bucket:
+                 AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME, AWS_S3_CUSTOM_DOMAIN, AWS_LOCATION,
+                 AWS_QUERYSTRING_AUTH (on), AWS_QUERYSTRING_EXPIRE, AWS_S3_ADDRESSING_STYLE;
+                 keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; MEDIA_URL becomes the
+                 bucket's address (or set MEDIA_URL).
+  PRIVATE_STORAGE  "s3" puts private files in their own bucket (AWS_PRIVATE_BUCKET_NAME,
+                 AWS_PRIVATE_LOCATION), signed links only; PRIVATE_ROOT on disk by default.
+  LOG_FORMAT     "json" for one JSON object per line on stdout; "plain" by default.
+  LOG_LEVEL      INFO by default.
+  HEALTH_QUEUE_MAX_AGE  seconds a ready task may wait before /health/ reports the queue (300).
+  BACKUP_ROOT    where `manage.py backup` writes (backups/ in the checkout by default).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from operations import conf as operations_conf
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,12 +59,13 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=1 to develop).")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105  # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 INSTALLED_APPS = [
     "elearning.home",
+    "elearning.security",
     "units",
     "officers",
     "courses",
@@ -48,7 +73,14 @@ INSTALLED_APPS = [
     "certification",
     "procedure_system",
     "reports",
+    "operations",
+    "audit",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -74,16 +106,26 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request (and the answer) carries its X-Request-ID.
+    "operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "elearning.security.headers.ContentSecurityPolicyMiddleware",
+    "elearning.security.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "elearning.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "elearning.security.middleware.TwoFactorMiddleware",
+    # Lets the audit log name who changed a role, whichever form or view changed it.
+    "audit.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a locked-out login attempt into the lockout page (status 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "elearning.urls"
@@ -144,18 +186,17 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "elearning" / "static"]
-MEDIA_URL = "/media/"
+MEDIA_URL = operations_conf.media_url(os.environ)  # the bucket's address when media is on S3
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Files only their owner may see (e.g. the signed PDFs officers upload for an exercise, which
 # carry their certificates): kept outside MEDIA_ROOT so no web server or URL ever serves them.
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
 
+# Media on disk or in an S3 bucket; private files on disk or in their own private bucket
+# (operations/conf.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_ROOT},
-    },
+    "default": operations_conf.media_storage(os.environ),
+    "private": operations_conf.private_storage(os.environ, PRIVATE_ROOT),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -167,8 +208,13 @@ STORAGES = {
 
 # Officer imports can be large (10,000 rows); Wagtail's page editor needs many fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# A request body other than files (forms, JSON) beyond this is refused; files are not counted.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Each kind of upload has its own limit, checked with its type (see elearning/uploads.py).
 OFFICER_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+QUESTION_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "Kỹ năng số"
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
@@ -180,7 +226,13 @@ WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Documents: the content must match the extension (a web page renamed .pdf is refused).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "elearning.uploads.DocumentForm"
+# Images: no SVG (it can carry scripts), no AVIF/HEIC (not every phone browser shows them);
+# every image is re-encoded on upload (elearning/uploads.py).
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel photo; frames count for GIFs
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # No avatars from an outside service: privacy, and no requests leaving a closed network.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -192,6 +244,14 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kynangso@localhost")
+# The SMTP relay for password resets (a local MTA on port 25 by default).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security: on by default outside development. TLS usually ends at the reverse proxy,
 # which must set X-Forwarded-Proto.
@@ -210,6 +270,84 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page uses, switched off (elearning/security/headers.py).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is locked for LOGIN_LOCKOUT_MINUTES. A commune's officers share
+# one public address (NAT), so the address alone is never locked, nor the username alone
+# (which would let anyone lock an officer out from anywhere).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner in every management command's output
+# The lockout ends when it said it would, even if someone keeps trying meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "elearning.security.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "elearning.security.client_ip.client_ip"
+# How many reverse proxies (nginx, a load balancer) stand in front of gunicorn and append to
+# X-Forwarded-For. 0: the header is ignored and the peer address is the client's.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Two-factor sign-in (django-otp), optional for HR and administrators; required when
+# OTP_REQUIRED_FOR_ADMIN is on (elearning/security/two_factor.py).
+OTP_REQUIRED_FOR_ADMIN = env_bool("OTP_REQUIRED_FOR_ADMIN", False)
+OTP_TOTP_ISSUER = "Kỹ năng số"
+ADMIN_PATH_PREFIXES = ["/admin/", "/django-admin/"]
+
+# Content security policy (django-csp). Learner pages run no inline script or style; the
+# nonce is there for a template that truly needs one (`{{ request.csp_nonce }}`). MEDIA_URL's
+# origin is added when media lives elsewhere (elearning/security/headers.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-src": ["https://www.youtube-nocookie.com"],  # lesson videos
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": ["/security/csp-report/"],
+    }
+}
+# The Wagtail and Django admins and the API's Swagger page write inline scripts and styles
+# (wagtail/wagtail#1288): the same limits, except for inline code, and framing by the site
+# itself (page previews).
+CONTENT_SECURITY_POLICY_ADMIN_PATHS = [*ADMIN_PATH_PREFIXES, "/api/v1/docs"]
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "frame-src": [SELF, "https://www.youtube-nocookie.com"],
+        "frame-ancestors": [SELF],
+    }
+}
 
 # Background work. Wagtail's own small tasks run at once; the platform's deliveries go to a
 # database queue (SQLite and PostgreSQL alike) that `manage.py db_worker --backend queue` works
@@ -220,6 +358,10 @@ TASKS = {
 }
 
 # An answer that reaches the server this many seconds after a quiz's time limit still counts.
+# A lesson's body is the same for every officer: cached (in the shared cache) per page revision
+# and language for this long. A new revision shows at once; a quiz or document renamed in the
+# bank shows in the lesson within this time.
+LESSON_BODY_CACHE_SECONDS = int(os.environ.get("LESSON_BODY_CACHE_SECONDS", "300"))
 QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "15"))
 
 # The address officers and the QR codes on certificates use to reach the platform.
@@ -241,17 +383,16 @@ PROCEDURE_SYSTEM_SECRET = os.environ.get("PROCEDURE_SYSTEM_SECRET", "")
 PROCEDURE_SYSTEM_TIMEOUT_SECONDS = float(os.environ.get("PROCEDURE_SYSTEM_TIMEOUT_SECONDS", "10"))
 PROCEDURE_SYSTEM_MAX_ATTEMPTS = int(os.environ.get("PROCEDURE_SYSTEM_MAX_ATTEMPTS", "10"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Wagtail runs its reference-index updates as tasks; one INFO line per saved object is noise.
-    "loggers": {
-        "django_tasks": {"level": "WARNING"},
-        # pyHanko logs a traceback for every tampered PDF a learner uploads; the learner gets
-        # the explanation, the log needs none of it.
-        "pyhanko": {"level": "ERROR"},
-        "pyhanko_certvalidator": {"level": "ERROR"},
-    },
-}
+# Plain text or JSON lines on stdout, with each request's id (operations/conf.py).
+LOGGING = operations_conf.logging_config(os.environ)
+
+# Cache and sessions: Redis when REDIS_URL is set. Several gunicorn workers need it: the API's
+# per-client rate limit (procedure_system/api_auth.py) counts in the default cache, and a
+# per-process memory cache would let each worker count on its own.
+CACHES = operations_conf.caches(os.environ)
+SESSION_ENGINE = operations_conf.session_engine(os.environ)
+
+# /health/ answers a local probe over plain HTTP (TLS ends at the proxy): no HTTPS redirect.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+HEALTH_QUEUE_MAX_AGE = int(os.environ.get("HEALTH_QUEUE_MAX_AGE", "300"))
+BACKUP_ROOT = Path(os.environ.get("BACKUP_ROOT", BASE_DIR / "backups"))

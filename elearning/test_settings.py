@@ -20,3 +20,12 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="kynangso-test-media-"))
 PRIVATE_ROOT = MEDIA_ROOT / "private"
 STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_ROOT  # noqa: F405
+# The test client's login() calls authenticate() without a request, which django-axes refuses;
+# this backend lets only those through unchecked. Logins through the views stay throttled.
+AUTHENTICATION_BACKENDS = [
+    "tests.security.axes_backend.TestClientAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Cached lesson bodies would outlive a test's rolled-back pages (ids are reused); the test of
+# the cache turns it on.
+LESSON_BODY_CACHE_SECONDS = 0

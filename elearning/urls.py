@@ -10,6 +10,8 @@ from officers import views as officer_views
 from procedure_system.api import api as procedure_api
 
 urlpatterns = [
+    # Monitoring: database, cache and task queue (/health/), process up (/health/live/).
+    path("health/", include("operations.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -20,6 +22,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/profile/", officer_views.my_profile, name="my_profile"),
+    # Two-factor code page, CSP violation reports.
+    path("", include("elearning.security.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,6 +18,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 
+import audit
+
+from . import roles
 from .forms import OfficerImportForm
 from .importing import TEMPLATE_HEADERS, import_officers
 from .models import Officer
@@ -48,6 +52,16 @@ class OfficerIndexView(IndexView):
             "unit__parent", "job_position", "user"
         )
 
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        # A list of officers with their emails and phones leaving the platform.
+        audit.record_export(
+            self.request,
+            "can-bo",
+            spreadsheet_format,
+            unit=roles.hr_scope_of(self.request.user),
+        )
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
 
 class OfficerCreateView(CreateView):
     pass
@@ -58,7 +72,21 @@ class OfficerEditView(ManageableObjectMixin, EditView):
 
 
 class OfficerDeleteView(ManageableObjectMixin, DeleteView):
-    pass
+    def form_valid(self, form):
+        # Wagtail's usage check reads the reference index, which misses records created outside
+        # the admin (imports, seeds); the database still protects certificates and attempts.
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _(
+                    "%(officer)s cannot be deleted: their certificates must be kept. Move them "
+                    "to another unit or deactivate their login instead."
+                )
+                % {"officer": self.object},
+            )
+            return redirect("officer:edit", self.object.pk)
 
 
 class OfficerHistoryView(ScopedObjectMixin, HistoryView):

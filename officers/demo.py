@@ -10,7 +10,7 @@ from units.models import AdministrativeUnit, Level
 from . import roles
 from .models import JobPosition, Officer
 
-DEMO_PASSWORD = "KyNangSo@2026"  # noqa: S105 — documented in the README; demo data only
+DEMO_PASSWORD = "KyNangSo@2026"  # noqa: S105 — in the README; demo data only  # nosec B105
 
 # Five current communes of Điện Biên (codes from Decision 19/2025), eight officers each.
 DEMO_COMMUNES = ["03127", "03172", "03181", "03166", "03199"]

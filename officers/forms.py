@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from elearning.uploads import check_upload
 from units.models import AdministrativeUnit
 from units.widgets import UnitSelect
 
@@ -84,9 +85,12 @@ class OfficerImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if self.max_bytes and upload.size > self.max_bytes:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)d MB. Split it into smaller files.")
-                % {"size": self.max_bytes // (1024 * 1024)}
-            )
+        # The size first, then the kind by content whatever the name: CSV text or an .xlsx
+        # (a ZIP). An old .xls goes on to the importer, which explains how to save it as .xlsx.
+        check_upload(
+            upload,
+            kinds={"text", "zip", "ole"},
+            max_bytes=self.max_bytes,
+            expected=_("a CSV (UTF-8) or Excel .xlsx file"),
+        )
         return upload

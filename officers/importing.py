@@ -21,6 +21,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import audit
+from audit.models import Action
+from audit.recorder import common_unit
 from elearning.db import chunked
 from units.models import AdministrativeUnit
 
@@ -243,6 +246,20 @@ def import_officers(content, filename, user=None):
     `user` is the HR officer importing; rows for units outside their area are refused.
     None means an unrestricted import (management command).
     """
+    result = _check_and_save(content, filename, user)
+    if not result.ok:
+        # Nothing was written, but a refused import is still worth knowing about.
+        audit.record(
+            user,
+            Action.OFFICERS_IMPORT_REFUSED,
+            unit=None if user is None else roles.hr_scope_of(user),
+            file=filename,
+            problems=len(result.problems),
+        )
+    return result
+
+
+def _check_and_save(content, filename, user):
     result = ImportResult()
     try:
         header, rows = read_table(content, filename)
@@ -264,7 +281,19 @@ def import_officers(content, filename, user=None):
     result.problems = checker.problems
     if result.problems:
         return result
-    _save(checker, result)
+    with transaction.atomic():
+        _save(checker, result)
+        # In the import's transaction: no entry without the import, no import without one.
+        audit.record(
+            user,
+            Action.OFFICERS_IMPORTED,
+            unit=common_unit(checker.units[values["unit_code"]] for _n, values in records),
+            file=filename,
+            rows=len(records),
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
     return result
 
 

@@ -48,6 +48,12 @@ PROCEDURE_SYSTEM = [
     ],
 ]
 
+# Reading the audit log (HR: entries about their area only; see audit.models).
+AUDIT = [("audit", "view_auditentry")]
+
+# Apps whose permissions Wagtail checks per collection (images, documents).
+COLLECTION_APPS = {"wagtailimages", "wagtaildocs"}
+
 # Permissions each role gets, as (app_label, codename).
 PERMISSIONS = {
     LEARNER: [],
@@ -78,6 +84,7 @@ PERMISSIONS = {
         ("courses", "add_assignment"),
         ("courses", "change_assignment"),
         *CERTIFICATES,
+        *AUDIT,
     ],
     ADMINISTRATOR: [
         ("wagtailadmin", "access_admin"),
@@ -94,6 +101,7 @@ PERMISSIONS = {
         *MARKING,
         *CERTIFICATES,
         *PROCEDURE_SYSTEM,
+        *AUDIT,
         ("officers", "view_jobposition"),
         ("officers", "add_jobposition"),
         ("officers", "change_jobposition"),
@@ -107,6 +115,11 @@ PERMISSIONS = {
         ("auth", "view_group"),
         ("wagtailcore", "add_site"),
         ("wagtailcore", "change_site"),
+        *[
+            (app_label, f"{action}_{model}")
+            for app_label, model in (("wagtailimages", "image"), ("wagtaildocs", "document"))
+            for action in ("add", "change", "delete", "choose")
+        ],
     ],
 }
 
@@ -125,14 +138,32 @@ def sync_role_groups(apps):
     for role, wanted in PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
         # An app migrated later has no permissions yet; a later migration syncs again.
-        group.permissions.set(
-            [
-                permission
-                for app_label, codename in wanted
-                for permission in Permission.objects.filter(
-                    content_type__app_label=app_label, codename=codename
-                )
-            ]
+        permissions = [
+            permission
+            for app_label, codename in wanted
+            for permission in Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            )
+        ]
+        group.permissions.set(permissions)
+        grant_on_root_collection(apps, group, permissions)
+
+
+def grant_on_root_collection(apps, group, permissions):
+    """Wagtail honours image and document permissions only per collection: grant the role's on
+    the root collection, which covers every collection under it."""
+    Collection = apps.get_model("wagtailcore", "Collection")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    root = Collection.objects.filter(depth=1).first()
+    if root is None:
+        return
+    media = [p for p in permissions if p.content_type.app_label in COLLECTION_APPS]
+    GroupCollectionPermission.objects.filter(group=group, collection=root).exclude(
+        permission__in=media
+    ).delete()
+    for permission in media:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root, permission=permission
         )
 
 

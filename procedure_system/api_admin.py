@@ -18,19 +18,21 @@ from django.views.generic import TemplateView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 
+import audit
+from audit.models import Action
 from units.models import AdministrativeUnit
 
 from .api_auth import assign_new_token
 from .models import ApiClient
 
-TOKEN_ROTATED = "procedure_system.rotate_token"  # noqa: S105 (a log action name)
-TOKEN_TEMPLATE = "procedure_system/admin/api_client_token.html"  # noqa: S105
+TOKEN_ROTATED = "procedure_system.rotate_token"  # noqa: S105 (a log action name)  # nosec B105
+TOKEN_TEMPLATE = "procedure_system/admin/api_client_token.html"  # noqa: S105  # nosec B105
 
 
 class ApiClientForm(WagtailAdminModelForm):
@@ -105,7 +107,15 @@ class ApiClientIndexView(IndexView):
 class ApiClientCreateView(CreateView):
     def save_instance(self):
         self.token = assign_new_token(self.form.instance)
-        return super().save_instance()
+        client = super().save_instance()
+        audit.record(
+            self.request,
+            Action.API_TOKEN_CREATED,
+            target=client,
+            token_prefix=client.token_prefix,
+            units=[unit.code for unit in client.units.all()],
+        )
+        return client
 
     def save_action(self):
         return token_response(
@@ -119,6 +129,19 @@ class ApiClientCreateView(CreateView):
 
 class ApiClientEditView(EditView):
     rotate_url_name = None
+
+    def save_instance(self):
+        client = super().save_instance()
+        if "is_active" in self.form.changed_data:
+            # Deactivating a client is how its token is withdrawn without deleting its history.
+            audit.record(
+                self.request,
+                Action.API_TOKEN_REVOKED if not client.is_active else Action.API_TOKEN_REACTIVATED,
+                target=client,
+                token_prefix=client.token_prefix,
+                how="deactivated" if not client.is_active else "reactivated",
+            )
+        return client
 
     @property
     def header_more_buttons(self):
@@ -173,9 +196,17 @@ class ApiClientRotateTokenView(WagtailAdminTemplateMixin, TemplateView):
     def post(self, request, pk):
         with transaction.atomic():
             client = ApiClient.objects.select_for_update().get(pk=self.object.pk)
+            old_prefix = client.token_prefix
             token = assign_new_token(client)
             client.save(update_fields=["token_prefix", "token_hash"])
             log(instance=client, action=TOKEN_ROTATED, user=request.user)
+            audit.record(
+                request,
+                Action.API_TOKEN_ROTATED,
+                target=client,
+                token_prefix=client.token_prefix,
+                replaced_prefix=old_prefix,
+            )
         return token_response(
             request,
             client,
@@ -183,6 +214,19 @@ class ApiClientRotateTokenView(WagtailAdminTemplateMixin, TemplateView):
             title=_("New token for “%(name)s”") % {"name": client.name},
             index_url=reverse(self.index_url_name),
         )
+
+
+class ApiClientDeleteView(DeleteView):
+    def delete_action(self):
+        with transaction.atomic():
+            audit.record(
+                self.request,
+                Action.API_TOKEN_REVOKED,
+                target=self.object,
+                token_prefix=self.object.token_prefix,
+                how="deleted",
+            )
+            super().delete_action()
 
 
 class ApiClientViewSet(ModelViewSet):
@@ -195,6 +239,7 @@ class ApiClientViewSet(ModelViewSet):
     index_view_class = ApiClientIndexView
     add_view_class = ApiClientCreateView
     edit_view_class = ApiClientEditView
+    delete_view_class = ApiClientDeleteView
     list_display = [
         "name",
         Column("token_prefix", label=gettext_lazy("Token prefix")),

@@ -19,7 +19,7 @@ from ninja.throttling import BaseThrottle
 
 from .models import ApiClient
 
-TOKEN_SCHEME = "kns"  # noqa: S105 (the public start of every token)
+TOKEN_SCHEME = "kns"  # noqa: S105 (the public start of every token)  # nosec B105
 _PREFIX = re.compile(r"^[0-9a-f]{1,12}$")
 # Compared against when no client has the prefix, so an unknown prefix costs as much time.
 _NO_CLIENT_HASH = "0" * 64

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
+import audit
 from courses.models import CoursePage, SkillTag
 from officers.forms import units_manageable_by
 from officers.models import JobPosition, Officer
@@ -292,6 +293,12 @@ class CompetencyExportView(ReportPermissionMixin, MatrixFormMixin, View):
         selection = competency.select_matrix(request.user, **self.filters)
         headers = competency.matrix_headers(selection.skills)
         rows = competency.matrix_table_rows(selection)
+        audit.record_export(
+            request,
+            self.filename,
+            self.file_format,
+            unit=self.filters.get("unit") or hr_scope_of(request.user),
+        )
         if self.file_format == "csv":
             return streaming_csv_response(f"{self.filename}.csv", headers, rows)
         summary = competency.summarise(selection)
@@ -405,6 +412,9 @@ class OfficerRecordView(OfficerMixin, WagtailAdminTemplateMixin, TemplateView):
 class OfficerRecordExportView(OfficerMixin, View):
     def get(self, request, *args, **kwargs):
         record = competency.officer_record(self.officer)
+        audit.record_export(
+            request, "ho-so-can-bo", "xlsx", unit=self.officer.unit, target=self.officer
+        )
         title_lines = [
             _("Officer record: %(name)s") % {"name": self.officer.full_name},
             f"{self.officer.unit.name} ({self.officer.unit.code})",
@@ -626,6 +636,9 @@ class HistoryExportView(HistoryMixin, View):
             raise Http404
         headers, rows = history_table(self.report)
         filename = f"truoc-sau-sap-xep-{self.report.old_unit.code}"
+        audit.record_export(
+            request, "truoc-sau-sap-xep", self.file_format, unit=hr_scope_of(request.user)
+        )
         if self.file_format == "csv":
             return csv_response(f"{filename}.csv", headers, rows)
         return xlsx_response(

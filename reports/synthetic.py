@@ -58,7 +58,7 @@ DEFAULT_COMMUNES = 3_321
 BATCH_SIZE = 5_000  # rows per INSERT
 CHUNK_OFFICERS = 10_000  # officers (with their history) generated before writing
 # Starts with "!", Django's mark of an unusable password.
-UNUSABLE_PASSWORD = "!synthetic"  # noqa: S105
+UNUSABLE_PASSWORD = "!synthetic"  # noqa: S105  # nosec B105
 EMAIL_DOMAIN = "kynangso.invalid"  # a reserved top-level domain: mail can never go out
 # Northern mountain provinces, where Thái, H'Mông and other ethnic names are common.
 MOUNTAIN_PROVINCES = {"04", "08", "11", "12", "14", "15", "20"}
@@ -910,7 +910,7 @@ def generate(
             .order_by("code")
         ):
             by_province[unit.parent.code].append(unit)
-        plan = random.Random(f"{seed}:plan")  # noqa: S311 — made-up data
+        plan = random.Random(f"{seed}:plan")  # noqa: S311 — made-up data  # nosec B311
         chosen = choose_communes(by_province, communes, plan)
         counts = officers_per_commune(chosen, officers, plan)
         province_rate = {p.code: plan.uniform(0.4, 0.9) for p in provinces}
@@ -973,7 +973,7 @@ def generate(
 def _generate_chunk(generator, chunk, serial, positions, courses, assignments, province_rate):
     streams, people = [], []
     for commune, count in chunk:
-        rnd = random.Random(f"{generator.seed}:{commune.code}")  # noqa: S311
+        rnd = random.Random(f"{generator.seed}:{commune.code}")  # noqa: S311 — made-up data  # nosec B311
         pairs = generator.people(commune, count, serial, rnd, positions)
         serial += count
         streams.append((commune, rnd, pairs))

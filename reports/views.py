@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.views.reports import ReportView
 
+import audit
+
 from . import charts, exports, queries
 from .filters import AssessmentFilterSet, CertificationFilterSet, CoverageFilterSet
 
@@ -212,6 +214,10 @@ class TrainingReportView(ReportView):
         unit_part = self.unit.code if self.unit is not None else "toan-quoc"
         stem = f"{self.export_stem}-{table.key}-{unit_part}-{timezone.localdate():%Y%m%d}"
         filename = slugify(stem)
+        export_format = "csv" if export_format == "csv" else "xlsx"
+        audit.record_export(
+            self.request, f"{self.export_stem}/{table.key}", export_format, unit=self.unit
+        )
         if export_format == "csv":
             return exports.csv_response(f"{filename}.csv", table.headings, table.export_rows())
         return exports.xlsx_response(

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -58,3 +59,33 @@ def test_database_url_selects_postgresql():
     assert config["ENGINE"] == "django.db.backends.postgresql"
     if "DATABASE_URL" not in os.environ:
         assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+
+
+def test_production_settings_turn_on_the_security_measures():
+    script = (
+        "import json; from django.conf import settings as s; print(json.dumps({"
+        "'cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
+        " s.SESSION_COOKIE_SAMESITE], 'hsts': s.SECURE_HSTS_SECONDS,"
+        " 'backends': s.AUTHENTICATION_BACKENDS, 'lockout': s.AXES_LOCKOUT_PARAMETERS,"
+        " 'middleware': s.MIDDLEWARE, 'otp_required': s.OTP_REQUIRED_FOR_ADMIN}))"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        script,
+        SECRET_KEY="a-long-random-production-secret-" + "k7Q2xZ9vB4nM1pL8rT6yW3eH5jD0fG" * 2,
+        ALLOWED_HOSTS="kynangso.dienbien.gov.vn",
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["cookies"] == [True, True, True, "Lax"]
+    assert values["hsts"] >= 60 * 60 * 24 * 365
+    assert values["backends"][0] == "axes.backends.AxesStandaloneBackend"
+    assert values["lockout"] == [["username", "ip_address"]]
+    middleware = values["middleware"]
+    assert middleware[-1] == "axes.middleware.AxesMiddleware"
+    assert middleware.index("django_otp.middleware.OTPMiddleware") < middleware.index(
+        "elearning.security.middleware.TwoFactorMiddleware"
+    )
+    assert "elearning.security.headers.ContentSecurityPolicyMiddleware" in middleware
+    assert values["otp_required"] is False

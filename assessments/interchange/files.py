@@ -14,7 +14,6 @@ from html.parser import HTMLParser
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
-from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
@@ -22,6 +21,8 @@ from wagtail.images import get_image_model
 from wagtail.images.fields import WagtailImageField
 from wagtail.models import Collection
 from wagtail.rich_text.rewriters import FIND_EMBED_TAG
+
+from elearning.uploads import sanitize_image, sanitized_image_file
 
 from ..image_formats import RENDITIONS
 
@@ -135,6 +136,7 @@ def image_problem(name, content):
         WagtailImageField().clean(SimpleUploadedFile(name, content))
         with PILImage.open(BytesIO(content)) as picture:
             picture.load()  # a truncated file can pass the checks but cannot be resized
+        sanitize_image(content)  # as it will be stored (see store_image)
     except ValidationError as error:
         return damaged if error.error_list[0].code == "invalid_image" else " ".join(error.messages)
     except Exception:  # noqa: BLE001 — Pillow and Willow report damage in many ways
@@ -152,17 +154,19 @@ def store_image(name, content):
     """A Wagtail image of this content: the library's own when the same file is already there
     (a bank imported twice, or exported and imported again), else a new one titled `name`."""
     Image = get_image_model()
-    digest = hashlib.sha1(content).hexdigest()  # noqa: S324 — Wagtail's file_hash is SHA-1
-    existing = Image.objects.filter(file_hash=digest).order_by("pk").first()
+    # Stored images are re-encoded (elearning.uploads): the library holds the re-encoded file
+    # of an image imported before, and the very file of one exported from it.
+    clean = sanitized_image_file(name, content)
+    digests = {
+        hashlib.sha1(data, usedforsecurity=False).hexdigest()  # Wagtail's file_hash is SHA-1
+        for data in (content, clean.read())
+    }
+    existing = Image.objects.filter(file_hash__in=digests).order_by("pk").first()
     if existing is not None:
         return existing
-    image = Image(
-        title=name[:255],
-        collection=question_image_collection(),
-        file=ImageFile(BytesIO(content), name=name),
-        file_size=len(content),
-        file_hash=digest,
-    )
+    clean.seek(0)
+    image = Image(title=name[:255], collection=question_image_collection(), file=clean)
+    image._set_image_file_metadata()
     image.save()
     # Made now rather than when the first learners open the quiz, all at once.
     image.get_renditions(*RENDITIONS)

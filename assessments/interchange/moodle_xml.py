@@ -12,7 +12,7 @@ import html
 import posixpath
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
-from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import escape as xml_escape  # writes XML, parses none  # nosec B406
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,13 @@ class HomeConfig(AppConfig):
     name = "elearning.home"
     label = "home"
     verbose_name = _("Home")
+
+    def ready(self):
+        from wagtail.images import get_image_model
+
+        from elearning.uploads import sanitize_new_image_file
+
+        # Every new image file is re-encoded before it is stored (see elearning.uploads).
+        pre_save.connect(
+            sanitize_new_image_file, sender=get_image_model(), dispatch_uid="sanitize_image"
+        )

@@ -140,7 +140,10 @@ def test_a_row_for_another_commune_is_shown_as_a_problem_and_nothing_is_saved(hr
 
 @pytest.mark.parametrize(
     ("content", "name"),
-    [(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "can-bo.xls"), (bytes(300), "x.xlsx")],
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "can-bo.xls"),
+        (b"PK\x03\x04" + bytes(300), "x.xlsx"),
+    ],
     ids=["old-xls", "damaged-xlsx"],
 )
 def test_an_unreadable_file_is_reported_on_the_page(hr_client, content, name):

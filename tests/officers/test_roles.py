@@ -94,6 +94,23 @@ def test_trainers_manage_images_and_documents_but_not_officers(db):
     assert not trainer.has_perm("officers.import_officers")
 
 
+@pytest.mark.parametrize(
+    "role, can_add", [(roles.TRAINER, True), (roles.ADMINISTRATOR, True), (roles.REVIEWER, False)]
+)
+def test_media_permissions_hold_in_every_collection(db, role, can_add):
+    # Wagtail checks image and document permissions per collection, not on the group alone.
+    from wagtail.documents.permissions import permission_policy as document_policy
+    from wagtail.images.permissions import permission_policy as image_policy
+    from wagtail.models import Collection
+
+    user = fresh(UserFactory(username="nguoidung", role=role))
+    child = Collection.get_first_root_node().add_child(name="Bài học chữ ký số")
+    for policy in (image_policy, document_policy):
+        assert policy.user_has_permission(user, "add") is can_add
+        assert (child in policy.collections_user_has_permission_for(user, "add")) is can_add
+        assert policy.user_has_permission(user, "choose")
+
+
 def test_administrators_can_delete_officers_and_manage_accounts(db):
     admin = fresh(UserFactory(username="quantri", role=roles.ADMINISTRATOR))
     for permission in (

@@ -1,12 +1,15 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+import audit
 from assessments.interchange import read_bank
 from assessments.interchange.common import InterchangeError
 from assessments.interchange.store import save_bank
+from audit.models import Action
 
 
 class Command(BaseCommand):
@@ -24,13 +27,19 @@ class Command(BaseCommand):
             content = file.read_bytes()
         except OSError as error:
             raise CommandError(str(error)) from error
+        details = {"file": file.name, "format": format, "category": category}
         try:
             bank = read_bank(content, format)
         except InterchangeError as error:
+            audit.record(
+                None, Action.QUESTIONS_IMPORT_REFUSED, problems=len(error.problems), **details
+            )
             raise CommandError(
                 _("Nothing was imported:") + "\n" + "\n".join(error.problems)
             ) from error
-        questions = save_bank(bank, category)
+        with transaction.atomic():
+            questions = save_bank(bank, category)
+            audit.record(None, Action.QUESTIONS_IMPORTED, questions=len(questions), **details)
         self.stdout.write(
             _("%(count)d questions imported into “%(category)s”.")
             % {"count": len(questions), "category": category}

@@ -1,0 +1,1 @@
+"""Security hardening: login throttling, two-factor sign-in, content security policy, headers."""

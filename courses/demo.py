@@ -90,7 +90,7 @@ SIGNATURE_LESSONS = [
                 "tra được hai điều: văn bản do đúng người đó ký, và văn bản không bị sửa sau khi "
                 "ký. Khóa công khai được gắn với danh tính người ký trong <b>chứng thư chữ ký "
                 "số</b> do tổ chức cung cấp dịch vụ chứng thực cấp.</p>"
-                "<h3>Ba loại chữ ký điện tử</h3>"
+                "<h2>Ba loại chữ ký điện tử</h2>"
                 "<p>Luật Giao dịch điện tử năm 2023 phân biệt:</p>"
                 "<ul>"
                 "<li><b>Chữ ký điện tử chuyên dùng</b> – do một cơ quan, tổ chức tạo lập và "
@@ -112,7 +112,7 @@ SIGNATURE_LESSONS = [
                 "theo Nghị định 68/2024/NĐ-CP.</p>"
             ),
             text(
-                "<h3>Ai cấp, cấp cho ai?</h3>"
+                "<h2>Ai cấp, cấp cho ai?</h2>"
                 "<p><b>Ban Cơ yếu Chính phủ</b> là tổ chức cung cấp dịch vụ chứng thực chữ ký "
                 "số chuyên dùng công vụ. Chứng thư được cấp cho:</p>"
                 "<ul>"
@@ -126,13 +126,13 @@ SIGNATURE_LESSONS = [
                 "<p>Việc cấp mới, gia hạn, thay đổi thông tin hay thu hồi chứng thư đều thực "
                 "hiện <b>theo đề nghị của cơ quan quản lý trực tiếp</b>; cán bộ không tự đăng "
                 "ký với nhà cung cấp.</p>"
-                "<h3>Thời hạn của chứng thư</h3>"
+                "<h2>Thời hạn của chứng thư</h2>"
                 "<ul>"
                 "<li>chứng thư của tổ chức cung cấp dịch vụ: 20 năm;</li>"
                 "<li>chứng thư <b>cấp mới</b> cho thuê bao: <b>tối đa 5 năm</b>;</li>"
                 "<li>chứng thư <b>gia hạn</b>: tối đa 3 năm.</li>"
                 "</ul>"
-                "<h3>Hai chữ ký trên một văn bản điện tử</h3>"
+                "<h2>Hai chữ ký trên một văn bản điện tử</h2>"
                 "<p>Văn bản điện tử do UBND xã ban hành thường mang hai chữ ký số:</p>"
                 "<ol>"
                 "<li><b>chữ ký số cá nhân</b> của người có thẩm quyền (Chủ tịch, Phó Chủ tịch "
@@ -180,7 +180,7 @@ SIGNATURE_LESSONS = [
         "minutes": 20,
         "body": [
             text(
-                "<h3>Ba hình thức chữ ký số chuyên dùng công vụ</h3>"
+                "<h2>Ba hình thức chữ ký số chuyên dùng công vụ</h2>"
                 "<ul>"
                 "<li><b>USB token</b> – thiết bị lưu khóa bí mật, cắm vào máy tính khi ký. Khóa "
                 "bí mật nằm trong thiết bị, không sao chép ra ngoài được.</li>"
@@ -196,7 +196,7 @@ SIGNATURE_LESSONS = [
                 "thư, trong đó khoảng <b>74.000 chứng thư ký số tập trung</b>, 60.000 USB token "
                 "và 3.000 SIM PKI. Ký số từ xa đã chiếm khoảng một nửa số cấp mới, vì vậy cán "
                 "bộ cần biết dùng cả ba hình thức, không chỉ USB token.</p>"
-                "<h3>VGCA Sign Service là gì?</h3>"
+                "<h2>VGCA Sign Service là gì?</h2>"
                 "<p>Phần mềm chạy trên trình duyệt (quản lý văn bản, một cửa điện tử) không tự "
                 "đọc được USB token. Chúng gọi tới <b>VGCA Sign Service</b> – dịch vụ ký của Ban "
                 "Cơ yếu Chính phủ, cài trên máy tính, chạy nền và lắng nghe tại cổng "
@@ -382,7 +382,7 @@ SIGNATURE_LESSONS = [
                 "bị hỏng, hoặc theo đề nghị của cơ quan quản lý khi người dùng không còn nhiệm "
                 "vụ cần ký số.</li>"
                 "</ul>"
-                "<h3>Sau sắp xếp đơn vị hành chính năm 2025</h3>"
+                "<h2>Sau sắp xếp đơn vị hành chính năm 2025</h2>"
                 "<p>Từ 01/7/2025, chính quyền địa phương hai cấp đi vào hoạt động, cấp huyện kết "
                 "thúc hoạt động và nhiều xã được sắp xếp, đổi tên. Sáu tháng đầu năm 2025, Ban "
                 "Cơ yếu Chính phủ đã xử lý khoảng 103.000 chứng thư thay đổi sau sắp xếp. Theo "
@@ -467,7 +467,7 @@ DOCUMENT_LESSONS = [
                 "<b>Lưu</b> văn bản đi.",
             ),
             text(
-                "<h3>Ai làm gì trên hệ thống?</h3>"
+                "<h2>Ai làm gì trên hệ thống?</h2>"
                 "<ul>"
                 "<li><b>Văn thư</b>: tiếp nhận, đăng ký văn bản đến; cấp số, đăng ký, ký số của "
                 "cơ quan và phát hành văn bản đi, gửi nhận qua trục liên thông.</li>"
@@ -609,7 +609,7 @@ DOCUMENT_LESSONS = [
                 "<b>Lưu</b> văn bản đi trên hệ thống và đưa vào hồ sơ công việc.",
             ),
             text(
-                "<h3>Số và ký hiệu</h3>"
+                "<h2>Số và ký hiệu</h2>"
                 "<p>Số văn bản do văn thư cấp theo thứ tự đăng ký trong năm; ký hiệu gồm chữ "
                 "viết tắt tên loại văn bản và tên cơ quan ban hành, ví dụ <b>Số: 25/QĐ-UBND</b> "
                 "cho một quyết định của UBND xã (công văn không có chữ viết tắt tên loại). "
@@ -658,7 +658,7 @@ DOCUMENT_LESSONS = [
                 "Nộp lưu hồ sơ vào Lưu trữ cơ quan theo thời hạn và quy trình của cơ quan.",
             ),
             text(
-                "<h3>Tra cứu nhanh</h3>"
+                "<h2>Tra cứu nhanh</h2>"
                 "<ul>"
                 "<li>Tìm theo <b>số, ký hiệu</b> (ví dụ 30/2020/NĐ-CP) khi đã biết văn bản.</li>"
                 "<li>Tìm theo từ khóa trong <b>trích yếu</b>, kết hợp lọc theo cơ quan ban hành, "
@@ -740,7 +740,7 @@ PUBLIC_SERVICE_LESSONS = [
         "minutes": 15,
         "body": [
             text(
-                "<h3>Hai mức dịch vụ công trực tuyến</h3>"
+                "<h2>Hai mức dịch vụ công trực tuyến</h2>"
                 "<p>Từ 15/8/2022, Nghị định 42/2022/NĐ-CP thay 4 mức độ của Nghị định "
                 "43/2011/NĐ-CP bằng <b>hai mức</b>:</p>"
                 "<ul>"
@@ -755,7 +755,7 @@ PUBLIC_SERVICE_LESSONS = [
                 "công trực tuyến phải dùng chữ ký số, biểu mẫu điện tử tương tác và <b>tái sử "
                 "dụng dữ liệu</b> đã có trong các cơ sở dữ liệu quốc gia, để người dân không "
                 "phải khai lại.</p>"
-                "<h3>Một cửa ở cấp xã</h3>"
+                "<h2>Một cửa ở cấp xã</h2>"
                 "<p>Từ 01/7/2025, <b>Trung tâm Phục vụ hành chính công</b> cấp xã đi vào hoạt "
                 "động – nơi tiếp nhận hồ sơ, số hóa và trả kết quả thủ tục hành chính; Trung "
                 "tâm do lãnh đạo UBND xã (thường là một Phó Chủ tịch) phụ trách. Người dân có "
@@ -869,7 +869,7 @@ PUBLIC_SERVICE_LESSONS = [
                 "Số hóa thành phần hồ sơ giấy (Bài 4) và chuyển hồ sơ tới người giải quyết.",
             ),
             text(
-                "<h3>Đọc mã số hồ sơ</h3>"
+                "<h2>Đọc mã số hồ sơ</h2>"
                 "<p>Theo Điều 19 Thông tư 01/2018/TT-VPCP, mã số hồ sơ có dạng "
                 "<b>V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX</b>:</p>"
                 "<ul>"
@@ -881,7 +881,7 @@ PUBLIC_SERVICE_LESSONS = [
                 "<p>Ví dụ: hồ sơ thứ 12 tiếp nhận ngày 05/8/2026 có phần cuối "
                 "<b>-260805-0012</b>. Quy định về một cửa năm 2025 có thể điều chỉnh cách đánh "
                 "mã; hãy đối chiếu với mã in trên giấy tiếp nhận của hệ thống tỉnh.</p>"
-                "<h3>Trạng thái hồ sơ</h3>"
+                "<h2>Trạng thái hồ sơ</h2>"
                 "<p>Mỗi hệ thống đặt tên trạng thái hơi khác nhau. Ví dụ nền tảng một cửa mã "
                 "nguồn mở OpenCPS dùng: mới, đang tiếp nhận, đang xử lý, chờ, chờ trả kết quả, "
                 "chờ thanh toán, hoàn thành, đã hủy, bị từ chối, đang sửa đổi bổ sung.</p>"
@@ -959,7 +959,7 @@ PUBLIC_SERVICE_LESSONS = [
                 "<b>trước hạn</b>, <b>đúng hạn</b> hoặc <b>quá hạn</b>. Các con số này được "
                 "tổng hợp trên Cổng Dịch vụ công quốc gia để đánh giá chất lượng phục vụ của "
                 "tỉnh.</p>"
-                "<h3>Bộ chỉ số theo Quyết định 766/QĐ-TTg (2022)</h3>"
+                "<h2>Bộ chỉ số theo Quyết định 766/QĐ-TTg (2022)</h2>"
                 "<p>Quyết định 766/QĐ-TTg đánh giá chất lượng phục vụ người dân, doanh nghiệp "
                 "của mỗi tỉnh trên thang <b>100 điểm</b>, theo dữ liệu trên Cổng Dịch vụ công "
                 "quốc gia:</p>"

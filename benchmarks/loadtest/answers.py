@@ -35,6 +35,8 @@ def main():
 
     attempt_ids = {int(key.split(":")[0]) for key in record["answers"]}
     attempt_ids |= {int(pk) for pk in record["submitted"]}
+    # An attempt started just before locust stopped has no answer yet: still check its owner.
+    attempt_ids |= {int(pk) for pk in record["owners"]}
     attempts = {
         attempt.pk: attempt
         for attempt in Attempt.objects.filter(pk__in=attempt_ids).select_related("officer__user")

@@ -99,9 +99,13 @@ def test_trainers_manage_images_and_documents_but_not_officers(db):
 )
 def test_media_permissions_hold_in_every_collection(db, role, can_add):
     # Wagtail checks image and document permissions per collection, not on the group alone.
-    from wagtail.documents.permissions import permission_policy as document_policy
-    from wagtail.images.permissions import permission_policy as image_policy
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
     from wagtail.models import Collection
+    from wagtail.permissions import policy_registry
+
+    image_policy = policy_registry.get_by_type(get_image_model())
+    document_policy = policy_registry.get_by_type(get_document_model())
 
     user = fresh(UserFactory(username="nguoidung", role=role))
     child = Collection.get_first_root_node().add_child(name="Bài học chữ ký số")

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
@@ -155,14 +156,23 @@ class MatrixSelection:
     framework: str | None = None
     gaps_only: bool = False
 
-    @property
+    @cached_property
     def masks(self):
         return skill_masks(self.skills)
 
+    @cached_property
+    def required_bits(self):
+        """{job position id: per mask column, the bits of the skills the position requires}."""
+        return {
+            position_id: [
+                sum(bit for skill, bit in column if skill.pk in required) for column in self.masks
+            ]
+            for position_id, required in self.required.items()
+        }
+
     def required_masks(self, position_id):
-        """Per mask column, the bits of the skills the position requires."""
-        required = self.required.get(position_id, frozenset())
-        return [sum(bit for skill, bit in column if skill.pk in required) for column in self.masks]
+        """Per mask column, the bits of the skills the position requires (none: zeros)."""
+        return self.required_bits.get(position_id) or [0] * len(self.masks)
 
     def with_held_masks(self, officers):
         """The officers annotated held_0, held_1, … (one per mask column)."""
@@ -172,7 +182,7 @@ class MatrixSelection:
 
     def only_with_gaps(self, officers):
         """Officers missing at least one skill their position requires."""
-        positions = [pid for pid in self.required if any(self.required_masks(pid))]
+        positions = [pid for pid, bits in self.required_bits.items() if any(bits)]
         if not positions:
             return officers.none()
         officers = self.with_held_masks(officers)
@@ -180,7 +190,7 @@ class MatrixSelection:
         for k in range(len(self.masks)):
             required = Case(
                 *[
-                    When(job_position_id=pid, then=Value(self.required_masks(pid)[k]))
+                    When(job_position_id=pid, then=Value(self.required_bits[pid][k]))
                     for pid in positions
                 ],
                 default=Value(0),
@@ -415,14 +425,10 @@ def summarise(selection) -> MatrixSummary:
     )
     summary = MatrixSummary(skills=[SkillSummary(skill) for skill in selection.skills])
     by_skill = {item.skill.pk: item for item in summary.skills}
-    required_masks = {}
     units = {}
     for group in groups:
         count = group["n"]
-        position = group["job_position_id"]
-        if position not in required_masks:
-            required_masks[position] = selection.required_masks(position)
-        required = required_masks[position]
+        required = selection.required_masks(group["job_position_id"])
         held = [group[column] for column in columns]
         unit = units.get(group["unit_id"])
         if unit is None:

@@ -57,9 +57,16 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     enhanceAll();
-    // Wagtail redraws filters and listings in place; enhance what it adds.
+    // Wagtail redraws filters and listings in place; enhance what it adds. Editors change
+    // the page on every keystroke: look at most once per frame.
+    var scheduled = false;
     new MutationObserver(function () {
-      enhanceAll();
+      if (scheduled) return;
+      scheduled = true;
+      requestAnimationFrame(function () {
+        scheduled = false;
+        enhanceAll();
+      });
     }).observe(document.body, { childList: true, subtree: true });
   });
 })();

@@ -29,6 +29,19 @@ class QuestionImportForm(forms.Form):
         max_length=500,
         help_text=gettext_lazy("A path such as “Ngân hàng/Chữ ký số”; created when missing."),
     )
+    # Moodle's "Get category from file" (catfromfile), on by default as in Moodle.
+    categories_from_file = forms.BooleanField(
+        label=gettext_lazy("Use the categories named in the file"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy(
+            "A line “$CATEGORY: $course$/top/Chữ ký số” in a GIFT file, or a category question "
+            "in Moodle XML, puts the questions after it into that category, counted from the "
+            "top of the question bank, not from the category chosen above, as in Moodle. "
+            "Questions before the first such line go into the chosen category. Untick to put "
+            "every question into the chosen category."
+        ),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -60,6 +73,7 @@ class QuestionImportView(PermissionRequiredMixin, WagtailAdminTemplateMixin, For
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         file_format, category = form.cleaned_data["format"], form.cleaned_data["category"]
+        categories_from_file = form.cleaned_data["categories_from_file"]
         try:
             bank = read_bank(upload.read(), file_format)
         except InterchangeError as error:
@@ -76,18 +90,20 @@ class QuestionImportView(PermissionRequiredMixin, WagtailAdminTemplateMixin, For
                 self.get_context_data(form=form, problems=error.problems)
             )
         with transaction.atomic():
-            questions = save_bank(bank, category)
+            saved = save_bank(
+                bank,
+                category,
+                user=self.request.user,
+                categories_from_file=categories_from_file,
+            )
             audit.record(
                 self.request,
                 Action.QUESTIONS_IMPORTED,
                 file=upload.name,
                 format=file_format,
                 category=category,
-                questions=len(questions),
+                questions=len(saved),
+                categories=saved.counts_by_path(),
             )
-        messages.success(
-            self.request,
-            _("%(count)d questions imported into “%(category)s”.")
-            % {"count": len(questions), "category": form.cleaned_data["category"]},
-        )
+        messages.success(self.request, saved.summary())
         return redirect(reverse("wagtailsnippets_assessments_question:list"))

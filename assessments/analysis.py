@@ -11,8 +11,10 @@ draw gives different attempts different questions):
   zero or negative, the question does not tell the officers who know from those who do not.
   Blank when either is the same for every attempt, or with fewer than two attempts.
 
-The database is read with a fixed number of queries, however many attempts there are; the
-figures are computed in Python.
+Answers are listed as the attempts were drawn: from the question versions they kept, so an
+answer reworded or removed since still shows what it was and how often it was chosen. The
+database is read with a fixed number of queries, however many attempts there are; the figures
+are computed in Python.
 """
 
 import html
@@ -22,9 +24,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.html import strip_tags
+from wagtail.models import Revision
 
 from .grading import normalise
 from .models import Attempt, AttemptQuestion, Question, Quiz
+from .versions import question_version
 
 # Short answers: the most frequent distinct responses listed; the rest are only counted.
 MAX_SHORT_RESPONSES = 20
@@ -100,8 +104,9 @@ def correlation(xs, ys):
 class _Item:
     """What is gathered about one question while the slots stream past."""
 
-    def __init__(self, question):
+    def __init__(self, question, answers):
         self.question = question
+        self.answers = answers  # [(answer id, text, fraction)] over the versions drawn
         self.position = None
         self.attempts = 0
         self.marked = []  # (attempt id, marks earned, share of the mark or None)
@@ -137,8 +142,8 @@ class _Item:
         others = 0
         if kind in CHOICE_KINDS:
             listed = [
-                self._option(plain(answer.text), self.chosen[answer.pk], answer.fraction)
-                for answer in self.question.answers.all()
+                self._option(plain(text), self.chosen[answer_id], fraction)
+                for answer_id, text, fraction in self.answers
             ]
         elif kind == Question.Kind.SHORT:
             ranked = sorted(self.texts.items(), key=lambda item: (-item[1], item[0]))
@@ -180,17 +185,29 @@ class _Item:
         )
 
 
+def answers_drawn(slots):
+    """{question id: [(answer id, text, fraction)]}: the answers of every version of each
+    question the slots were drawn with, the newest version's first and in its order, then any
+    an older version had and a later one dropped (chosen then, they are still counted)."""
+    revisions = Revision.objects.filter(pk__in=slots.values("question_revision_id").distinct())
+    answers = defaultdict(dict)
+    for revision in revisions.order_by("-pk"):
+        version = question_version(revision)
+        for answer in version.answers.all():
+            answers[version.pk].setdefault(answer.pk, (answer.pk, answer.text, answer.fraction))
+    return {pk: list(by_id.values()) for pk, by_id in answers.items()}
+
+
 def item_analysis(quiz):
     """The quiz's item analysis over its finished attempts (four queries, whatever the size)."""
     finished = Attempt.objects.filter(quiz=quiz, state=Attempt.State.FINISHED)
     attempts = list(finished.values_list("pk", "officer_id", "number", "percent", "passed"))
     slots = AttemptQuestion.objects.filter(attempt__in=finished)
-    questions = (
-        Question.objects.filter(pk__in=slots.values("question_id").distinct())
-        .order_by("pk")
-        .prefetch_related("answers")
+    questions = Question.objects.filter(pk__in=slots.values("question_id").distinct()).order_by(
+        "pk"
     )
-    items = {question.pk: _Item(question) for question in questions}
+    drawn = answers_drawn(slots)
+    items = {question.pk: _Item(question, drawn.get(question.pk, [])) for question in questions}
     totals = defaultdict(Decimal)  # attempt id -> marks earned on the whole attempt
     rows = slots.order_by().values_list(
         "attempt_id", "question_id", "position", "mark", "awarded", "response"

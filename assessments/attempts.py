@@ -1,6 +1,12 @@
-"""Attempts at a quiz: starting with drawn questions, autosaving, submitting once, grading."""
+"""Attempts at a quiz: starting with drawn questions, autosaving, submitting once, grading.
 
-import random
+Each slot keeps the version of its question it was drawn with (versions.py) and shows its
+choices under tokens made for the attempt: the page never carries an answer's id, and the
+order shown is shuffled with the system's randomness (drawing.py), so nothing a script can read
+tells a right answer from a wrong one.
+"""
+
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,8 +16,10 @@ from django.utils import timezone
 
 from officers.models import Officer
 
+from .drawing import SYSTEM_RANDOM, draw_questions
 from .grading import response_fraction
 from .models import Attempt, AttemptQuestion, Question, Quiz
+from .versions import QuestionVersions, live_revision, question_version
 
 # An answer that arrives this long after the time limit still counts (network delays).
 GRACE = timedelta(seconds=settings.QUIZ_GRACE_SECONDS)
@@ -42,38 +50,94 @@ class InvalidResponse(AttemptError):
     pass
 
 
-def draw_questions(quiz, rng=random):
-    """The fixed questions in order, then the random draws (no question twice)."""
-    chosen = [item.question for item in quiz.fixed_questions.select_related("question")]
-    taken = {question.pk for question in chosen}
-    for draw in quiz.random_draws.select_related("category"):
-        pool = list(draw.category.questions.exclude(pk__in=taken))
-        picked = rng.sample(pool, min(draw.count, len(pool)))
-        chosen += picked
-        taken.update(question.pk for question in picked)
-    return chosen
+SHUFFLED_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
+
+
+def shuffles(quiz, question):
+    return quiz.shuffle_answers and question.shuffle_answers and question.kind in SHUFFLED_KINDS
+
+
+def new_token(taken):
+    """A random string no other choice of the question has (72 bits: never guessed)."""
+    while True:
+        token = secrets.token_urlsafe(9)
+        if token not in taken:
+            return token
+
+
+def slot_for(attempt, position, question, rng=SYSTEM_RANDOM):
+    """A slot showing the live version of `question`, its choices under fresh tokens, shuffled
+    unless the trainer fixed their order (true/false always reads True, False)."""
+    revision = live_revision(question)
+    version = question_version(revision)
+    answer_ids = [answer.pk for answer in version.answers.all()]
+    if shuffles(attempt.quiz, version):
+        rng.shuffle(answer_ids)
+    tokens = set()
+    choices = []
+    for answer_id in answer_ids:
+        token = new_token(tokens)
+        tokens.add(token)
+        choices.append([token, answer_id])
+    return AttemptQuestion(
+        attempt=attempt,
+        question=question,
+        question_revision=revision,
+        position=position,
+        mark=version.default_mark,
+        choices=choices,
+    )
 
 
 @transaction.atomic
-def start_or_resume(officer, quiz, now=None, rng=random):
-    """The officer's attempt in progress, or a new one; an expired one is submitted first."""
+def settle_attempt_in_progress(officer, quiz, now=None):
+    """Before resuming: submit the officer's attempt in progress if its time is up, and close
+    it if it has no questions (made before such quizzes were refused). Committed on its own,
+    whatever happens next. True when an attempt without questions was closed."""
     now = now or timezone.now()
-    # One officer at a time: two "Start" clicks must not both create attempt number n + 1.
-    Officer.objects.select_for_update().filter(pk=officer.pk).exists()
     current = (
         Attempt.objects.select_for_update()
         .filter(quiz=quiz, officer=officer, state=Attempt.State.IN_PROGRESS)
         .first()
     )
-    if current and current.deadline and now > current.deadline + GRACE:
+    if current is None:
+        return False
+    if not current.slots.exists():
+        current.state = Attempt.State.VOID
+        current.submitted_at = now
+        current.save(update_fields=["state", "submitted_at"])
+        return True
+    if current.deadline and now > current.deadline + GRACE:
         submit(current, now=now)
-        current = None
+    return False
+
+
+def start_or_resume(officer, quiz, now=None, rng=SYSTEM_RANDOM):
+    """The officer's attempt in progress, or a new one (an expired one is submitted first).
+
+    Raises NoAttemptsLeft, or QuizUnavailable when the quiz cannot be filled; either way
+    nothing new is created.
+    """
+    now = now or timezone.now()
+    settle_attempt_in_progress(officer, quiz, now)
+    return _resume_or_create(officer, quiz, now, rng)
+
+
+@transaction.atomic
+def _resume_or_create(officer, quiz, now, rng):
+    # One officer at a time: two "Start" clicks must not both create attempt number n + 1.
+    Officer.objects.select_for_update().filter(pk=officer.pk).exists()
+    current = Attempt.objects.filter(
+        quiz=quiz, officer=officer, state=Attempt.State.IN_PROGRESS
+    ).first()
     if current:
         return current
     if quiz.max_attempts and attempts_used(officer, quiz) >= quiz.max_attempts:
         raise NoAttemptsLeft
+    questions = draw_questions(quiz, rng)
     attempt = Attempt.objects.create(
         quiz=quiz,
+        quiz_revision=live_revision(quiz),
         officer=officer,
         number=Attempt.objects.filter(quiz=quiz, officer=officer).count() + 1,
         started_at=now,
@@ -81,44 +145,34 @@ def start_or_resume(officer, quiz, now=None, rng=random):
         if quiz.time_limit_minutes
         else None,
     )
-    slots = []
-    for position, question in enumerate(draw_questions(quiz, rng), start=1):
-        answer_ids = list(question.answers.values_list("pk", flat=True))
-        if (
-            quiz.shuffle_answers
-            and question.shuffle_answers
-            and question.kind != Question.Kind.TRUE_FALSE
-        ):
-            rng.shuffle(answer_ids)
-        slots.append(
-            AttemptQuestion(
-                attempt=attempt,
-                question=question,
-                position=position,
-                mark=question.default_mark,
-                answer_order=answer_ids,
-            )
-        )
+    slots = [
+        slot_for(attempt, position, question, rng)
+        for position, question in enumerate(questions, start=1)
+    ]
     AttemptQuestion.objects.bulk_create(slots)
     attempt.max_score = sum((slot.mark for slot in slots), Decimal("0"))
     attempt.save(update_fields=["max_score"])
     return attempt
 
 
-def clean_response(slot, response):
-    """The response in its stored shape, or InvalidResponse."""
-    kind = slot.question.kind
+def clean_response(slot, kind, response):
+    """The response in its stored shape (chosen answer ids, or text), or InvalidResponse.
+
+    Choices arrive as the slot's tokens; anything else (an answer id, another attempt's
+    token) is refused.
+    """
     if kind in (Question.Kind.SHORT, Question.Kind.ESSAY):
         text = str((response or {}).get("text", ""))
         if len(text) > MAX_TEXT:
             raise InvalidResponse
         return {"text": text}
-    answers = [int(a) for a in (response or {}).get("answers", [])]
-    if not set(answers) <= set(slot.answer_order):
+    by_token = dict(slot.choices)
+    tokens = [str(token) for token in (response or {}).get("answers", [])]
+    if not set(tokens) <= set(by_token):
         raise InvalidResponse
-    if kind != Question.Kind.MULTIPLE and len(answers) > 1:
+    if kind != Question.Kind.MULTIPLE and len(set(tokens)) > 1:
         raise InvalidResponse
-    return {"answers": sorted(set(answers))}
+    return {"answers": sorted({by_token[token] for token in tokens})}
 
 
 @transaction.atomic
@@ -130,11 +184,17 @@ def save_response(attempt, position, response, now=None):
         raise AttemptClosed
     if attempt.deadline and now > attempt.deadline + GRACE:
         raise TimeIsUp
-    slot = attempt.slots.select_related("question").get(position=position)
-    slot.response = clean_response(slot, response)
+    slot = attempt.slots.select_related("question_revision").get(position=position)
+    slot.response = clean_response(slot, question_version(slot.question_revision).kind, response)
     slot.saved_at = now
     slot.save(update_fields=["response", "saved_at"])
     return slot
+
+
+def token_of(slot, answer_id):
+    """The token the attempt's page shows for an answer (for scripts that answer as a
+    learner would: the seed, tests, benchmarks)."""
+    return next(token for token, shown in slot.choices if shown == answer_id)
 
 
 @transaction.atomic
@@ -144,10 +204,12 @@ def submit(attempt, now=None):
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     if attempt.state != Attempt.State.IN_PROGRESS:
         return attempt
-    slots = list(attempt.slots.select_related("question").prefetch_related("question__answers"))
+    slots = list(attempt.slots.select_related("question_revision"))
+    versions = QuestionVersions()
     waiting = False
     for slot in slots:
-        fraction = response_fraction(slot.question, slot.question.answers.all(), slot.response)
+        version = versions(slot.question_revision)
+        fraction = response_fraction(version, version.answers.all(), slot.response)
         if fraction is None:
             waiting = True
             slot.awarded = None
@@ -188,10 +250,11 @@ def round_started(officer, quiz):
 
 
 def attempts_used(officer, quiz, since=_ROUND):
-    """Attempts the officer started in the current round, which max_attempts limits."""
+    """Attempts the officer started in the current round, which max_attempts limits (an
+    attempt closed for having no questions does not count)."""
     if since is _ROUND:
         since = round_started(officer, quiz)
-    started = Attempt.objects.filter(quiz=quiz, officer=officer)
+    started = Attempt.objects.filter(quiz=quiz, officer=officer).exclude(state=Attempt.State.VOID)
     if since is not None:
         started = started.filter(started_at__gte=since)
     return started.count()

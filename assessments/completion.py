@@ -1,8 +1,9 @@
 """Quizzes and signing exercises in a course's lessons count towards completing it: each one
 placed in a required lesson must be passed."""
 
-from django.db.models import Max, TextField
-from django.db.models.functions import Cast
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max
+from wagtail.models import ReferenceIndex
 
 from courses import progress
 from courses.models import CoursePage, Enrolment, LessonPage
@@ -11,32 +12,27 @@ from .attempts import has_passed
 from .models import Quiz, SigningExercise, SigningSubmission
 
 
-def _slugs_in(lessons, block_type, key):
+def _placed_ids(lessons, block_type, key):
+    """Ids of what the lessons' `block_type` blocks place, read from their stored data."""
     return {
-        block.value[key]
+        block["value"][key]
         for lesson in lessons
-        for block in lesson.body
-        if block.block_type == block_type and block.value.get(key)
+        for block in lesson.body.raw_data
+        if block["type"] == block_type and block["value"].get(key)
     }
-
-
-def quiz_slugs_in(lessons):
-    return _slugs_in(lessons, "quiz", "quiz_slug")
-
-
-def exercise_slugs_in(lessons):
-    return _slugs_in(lessons, "signing_exercise", "exercise_slug")
 
 
 def required_quizzes(course):
     """Quizzes placed in the course's required (non-optional) live lessons."""
-    return Quiz.objects.filter(slug__in=quiz_slugs_in(progress.required_lessons(course)))
+    lessons = progress.required_lessons(course).only("body")
+    return Quiz.objects.filter(pk__in=_placed_ids(lessons, "quiz", "quiz"))
 
 
 def required_exercises(course):
     """Signing exercises placed in the course's required (non-optional) live lessons."""
+    lessons = progress.required_lessons(course).only("body")
     return SigningExercise.objects.filter(
-        slug__in=exercise_slugs_in(progress.required_lessons(course))
+        pk__in=_placed_ids(lessons, "signing_exercise", "exercise")
     )
 
 
@@ -65,25 +61,21 @@ def required_exercises_passed(enrolment):
     return required <= passed
 
 
-def _courses_placing(slug, slugs_in):
-    # The slug appears in the lessons' stored StreamField JSON; confirm on the blocks.
-    candidates = (
-        LessonPage.objects.live()
-        .annotate(stored_body=Cast("body", output_field=TextField()))
-        .filter(stored_body__contains=slug)
+def lessons_placing(obj):
+    """The live lessons that place `obj` (a quiz or a signing exercise), from Wagtail's
+    reference index, which the chooser blocks feed."""
+    lesson_ids = (
+        ReferenceIndex.get_references_to(obj)
+        .filter(content_type=ContentType.objects.get_for_model(LessonPage))
+        .values_list("object_id", flat=True)
     )
-    paths = {
-        lesson.path[: -LessonPage.steplen] for lesson in candidates if slug in slugs_in([lesson])
-    }
+    return LessonPage.objects.live().filter(pk__in=[int(pk) for pk in lesson_ids])
+
+
+def courses_placing(obj):
+    """The courses with a live lesson placing `obj` (a quiz or a signing exercise)."""
+    paths = {lesson.path[: -LessonPage.steplen] for lesson in lessons_placing(obj).only("path")}
     return CoursePage.objects.filter(path__in=paths)
-
-
-def courses_placing(quiz):
-    return _courses_placing(quiz.slug, quiz_slugs_in)
-
-
-def courses_placing_exercise(exercise):
-    return _courses_placing(exercise.slug, exercise_slugs_in)
 
 
 def _round_started(officer, courses):
@@ -101,7 +93,7 @@ def quiz_round_started(officer, quiz):
 
 def exercise_round_started(officer, exercise):
     """As quiz_round_started, for a signing exercise."""
-    return _round_started(officer, courses_placing_exercise(exercise))
+    return _round_started(officer, courses_placing(exercise))
 
 
 def _complete_courses(officer, courses):
@@ -120,4 +112,4 @@ def on_attempt_finished(attempt):
 def on_submission_checked(submission):
     """A passed signing exercise may complete the courses that place it."""
     if submission.passed:
-        _complete_courses(submission.officer, courses_placing_exercise(submission.exercise))
+        _complete_courses(submission.officer, courses_placing(submission.exercise))

@@ -34,6 +34,7 @@ from officers.demo import demo_officers
 
 from . import attempts
 from .models import Answer, Attempt, Question, QuestionCategory, Quiz, QuizQuestion, QuizRandomDraw
+from .versions import question_version
 
 # ---------------------------------------------------------------------------------------------
 # Building blocks of a question
@@ -1104,15 +1105,24 @@ def seed_quizzes():
         questions += len(bank)
         quiz = Quiz.objects.filter(slug=spec["slug"]).first() or Quiz(slug=spec["slug"])
         fields = {"title": spec["title"], "introduction": spec["introduction"], **spec["rules"]}
-        if _assign(quiz, fields) or quiz.pk is None:
+        changed = _assign(quiz, fields) or quiz.pk is None
+        if changed:
             quiz.save()
         if spec.get("draw"):
-            _set_questions(quiz, [])
-            _set_draws(quiz, [(category, spec["draw"])])
+            changed |= _set_questions(quiz, [])
+            changed |= _set_draws(quiz, [(category, spec["draw"])])
         else:
-            _set_questions(quiz, bank)
-            _set_draws(quiz, [])
+            changed |= _set_questions(quiz, bank)
+            changed |= _set_draws(quiz, [])
+        _publish(quiz, changed)
     return {"quizzes": len(QUIZZES), "questions": questions}
+
+
+def _publish(obj, changed):
+    """The demo content is the approved, live version: publish it as a new revision when it
+    changed (or was never published), so attempts keep the version they drew."""
+    if changed or obj.live_revision_id is None or not obj.live:
+        obj.save_revision(clean=False).publish(log_action=False)
 
 
 def _assign(obj, fields):
@@ -1136,10 +1146,12 @@ def _upsert_question(category, spec):
         "default_mark": spec.get("default_mark", Decimal("1")),
     }
     question = Question.objects.filter(category=category, name=spec["name"]).first()
+    changed = question is None
     if question is None:
         question = Question.objects.create(category=category, name=spec["name"], **fields)
     elif _assign(question, fields):
         question.save()
+        changed = True
     # Answers are matched by position and updated in place, so attempts keep their answer ids.
     existing = list(Answer.objects.filter(question=question).order_by("sort_order", "pk"))
     for position, answer in enumerate(spec["answers"]):
@@ -1147,10 +1159,14 @@ def _upsert_question(category, spec):
         if position < len(existing):
             if _assign(existing[position], values):
                 existing[position].save()
+                changed = True
         else:
             Answer.objects.create(question=question, **values)
+            changed = True
     for extra in existing[len(spec["answers"]) :]:
         extra.delete()
+        changed = True
+    _publish(question, changed)
     return question
 
 
@@ -1166,6 +1182,7 @@ def _set_questions(quiz, questions):
         QuizQuestion.objects.bulk_create(
             QuizQuestion(quiz=quiz, question_id=pk, sort_order=n) for n, pk in enumerate(wanted)
         )
+    return current != wanted
 
 
 def _set_draws(quiz, draws):
@@ -1181,6 +1198,7 @@ def _set_draws(quiz, draws):
             QuizRandomDraw(quiz=quiz, category_id=pk, count=count, sort_order=n)
             for n, (pk, count) in enumerate(wanted)
         )
+    return current != wanted
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1305,19 +1323,20 @@ def _take(officer, quiz, start, seed, slips):
     `count` questions answered wrong (which ones, and which questions are drawn, by `seed`)."""
     rng = random.Random(seed)  # noqa: S311 — which questions are drawn, not security  # nosec B311
     attempt = attempts.start_or_resume(officer, quiz, now=start, rng=rng)
-    slots = list(
-        attempt.slots.select_related("question")
-        .prefetch_related("question__answers")
-        .order_by("position")
-    )
+    slots = list(attempt.slots.select_related("question_revision").order_by("position"))
     wrong = set(rng.sample([slot.position for slot in slots], slips(len(slots))))
     moment = start
     for slot in slots:
         moment += datetime.timedelta(seconds=40 + rng.randrange(30))
         response = demo_response(
-            slot.question, slot.position not in wrong, plain=rng.random() < 0.5
+            question_version(slot.question_revision),
+            slot.position not in wrong,
+            plain=rng.random() < 0.5,
         )
         if response is not None:
+            # Chosen answers are posted as the tokens the page shows, as a phone would.
+            if "answers" in response:
+                response = {"answers": [attempts.token_of(slot, a) for a in response["answers"]]}
             attempts.save_response(attempt, slot.position, response, now=moment)
     return attempts.submit(attempt, now=moment + datetime.timedelta(seconds=30))
 

@@ -97,7 +97,8 @@ def _render(request, exercise, officer, form, shown=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def exercise_page(request, slug):
-    exercise = get_object_or_404(SigningExercise, slug=slug)
+    # Learners work on the live version; an exercise not yet approved does not exist.
+    exercise = get_object_or_404(SigningExercise.live_objects(), slug=slug)
     officer = _officer(request)
     form = SignedPdfForm()
     if request.method == "POST":
@@ -110,7 +111,7 @@ def exercise_page(request, slug):
 
 @login_required
 def submission_page(request, slug, submission_id):
-    exercise = get_object_or_404(SigningExercise, slug=slug)
+    exercise = get_object_or_404(SigningExercise.live_objects(), slug=slug)
     officer = _officer(request)
     # Someone else's submission does not exist for this officer.
     shown = get_object_or_404(

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from .attempts import compute_totals
 from .models import Attempt, AttemptQuestion, Question
+from .versions import question_version
 
 
 class MarkOutOfRange(ValueError):
@@ -12,14 +13,13 @@ class MarkOutOfRange(ValueError):
 
 
 def awaiting_marking():
-    """Submitted essay answers nobody has marked yet, oldest submission first."""
+    """Submitted essay answers nobody has marked yet, oldest submission first. (Submission
+    grades every other answer, so what is left unmarked is an essay.)"""
     return (
         AttemptQuestion.objects.filter(
-            attempt__state=Attempt.State.NEEDS_MARKING,
-            question__kind=Question.Kind.ESSAY,
-            awarded__isnull=True,
+            attempt__state=Attempt.State.NEEDS_MARKING, awarded__isnull=True
         )
-        .select_related("attempt__quiz", "attempt__officer__unit", "question")
+        .select_related("attempt__quiz", "attempt__officer__unit", "question", "question_revision")
         .order_by("attempt__submitted_at", "attempt_id", "position")
     )
 
@@ -33,8 +33,8 @@ def mark_answer(slot, awarded, comment, marker, now=None):
     attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=slot.attempt_id)
     if attempt.state == Attempt.State.IN_PROGRESS:
         raise ValueError("An attempt in progress cannot be marked.")
-    slot = attempt.slots.select_related("question").get(pk=slot.pk)
-    if slot.question.kind != Question.Kind.ESSAY:
+    slot = attempt.slots.select_related("question_revision").get(pk=slot.pk)
+    if question_version(slot.question_revision).kind != Question.Kind.ESSAY:
         raise ValueError("Only essay answers are marked by hand.")
     if not 0 <= awarded <= slot.mark:
         raise MarkOutOfRange

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from .marking import awaiting_marking, mark_answer
 from .models import Quiz
 from .templatetags.marks import mark as format_mark
+from .versions import QuestionVersions
 
 PER_PAGE = 20
 
@@ -60,6 +62,10 @@ class MarkingQueueView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templ
     def get_context_data(self, invalid=None, **kwargs):
         context = super().get_context_data(**kwargs)
         page = Paginator(self.waiting(), PER_PAGE).get_page(self.request.GET.get("p"))
+        versions = QuestionVersions()
+        for slot in page:
+            # The question as the officer saw it, whatever was changed since.
+            slot.version = versions(slot.question_revision)
         context.update(
             page=page,
             entries=[
@@ -72,7 +78,10 @@ class MarkingQueueView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templ
         return context
 
     def post(self, request, *args, **kwargs):
-        slot = get_object_or_404(self.waiting(), pk=request.POST.get("slot"))
+        slot_id = request.POST.get("slot", "")
+        if not slot_id.isdigit():
+            raise Http404
+        slot = get_object_or_404(self.waiting(), pk=int(slot_id))
         form = MarkForm(request.POST, slot=slot)
         if not form.is_valid():
             messages.error(request, _("The mark was not saved: correct the form below."))

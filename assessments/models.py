@@ -18,8 +18,33 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
 
 from .rich_text import FEEDBACK_FEATURES, QUESTION_FEATURES
+
+
+class ReviewedMixin(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin):
+    """Wagtail's snippet versioning: a trainer's change is a draft (a revision) until a reviewer
+    approves it through the course content review workflow; the database row is the live
+    version."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def live_objects(cls):
+        return cls.objects.filter(live=True)
+
+    @classmethod
+    def awaiting_first_approval(cls):
+        """Objects never published yet: new drafts that a reviewer has not approved."""
+        return cls.objects.filter(live=False, first_published_at__isnull=True)
 
 
 class QuestionCategory(models.Model):
@@ -70,7 +95,7 @@ class QuestionCategory(models.Model):
         return parent
 
 
-class Question(ClusterableModel):
+class Question(ReviewedMixin, ClusterableModel):
     class Kind(models.TextChoices):
         SINGLE = "single", _("Single choice")
         MULTIPLE = "multiple", _("Multiple choice")
@@ -131,6 +156,13 @@ class Question(ClusterableModel):
     def __str__(self):
         return self.name
 
+    def get_preview_template(self, request, mode_name):
+        return "assessments/preview/question.html"
+
+    def get_preview_context(self, request, mode_name):
+        shown = {"question": self, "answers": self.answers.all(), "new": False}
+        return {**super().get_preview_context(request, mode_name), "shown": shown}
+
 
 class Answer(models.Model):
     question = ParentalKey(
@@ -175,7 +207,7 @@ class QuestionFile(models.Model):
         return self.name
 
 
-class Quiz(ClusterableModel):
+class Quiz(ReviewedMixin, ClusterableModel):
     """A quiz placed in a lesson: fixed questions and/or questions drawn from categories."""
 
     class Grading(models.TextChoices):
@@ -191,7 +223,7 @@ class Quiz(ClusterableModel):
         _("identifier"),
         max_length=100,
         unique=True,
-        help_text=_("Used to place the quiz in a lesson."),
+        help_text=_("Part of the quiz's address: /quizzes/<identifier>/."),
     )
     title = models.CharField(_("title"), max_length=255)
     introduction = models.TextField(_("introduction"), blank=True)
@@ -257,6 +289,23 @@ class Quiz(ClusterableModel):
     def __str__(self):
         return self.title
 
+    def get_preview_template(self, request, mode_name):
+        return "assessments/preview/quiz.html"
+
+    def get_preview_context(self, request, mode_name):
+        from .drawing import quiz_preview
+
+        return {**super().get_preview_context(request, mode_name), **quiz_preview(self)}
+
+    def publish(self, revision, user=None, **kwargs):
+        """Publish the quiz, and with it the new questions it draws (a reviewer approving the
+        quiz approves the questions it shows them in its preview)."""
+        result = super().publish(revision, user=user, **kwargs)
+        from .versions import publish_new_questions_of
+
+        publish_new_questions_of(self.pk, revision, user)
+        return result
+
 
 class QuizQuestion(models.Model):
     quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="fixed_questions")
@@ -282,7 +331,9 @@ class QuizRandomDraw(models.Model):
     category = models.ForeignKey(
         QuestionCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
     )
-    count = models.PositiveSmallIntegerField(_("number of questions"), default=5)
+    count = models.PositiveSmallIntegerField(
+        _("number of questions"), default=5, validators=[MinValueValidator(1)]
+    )
     sort_order = models.PositiveIntegerField(default=0, editable=False)
 
     panels = [FieldPanel("category"), FieldPanel("count")]
@@ -301,8 +352,20 @@ class Attempt(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         NEEDS_MARKING = "needs_marking", _("Waiting for marking")
         FINISHED = "finished", _("Finished")
+        # Started without questions (a draw that could not be filled, before such quizzes
+        # were refused): closed, never graded, and not counted against the attempts allowed.
+        VOID = "void", _("Closed: it had no questions and does not count")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    # The version of the quiz the attempt was started on.
+    quiz_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        verbose_name=_("quiz version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     officer = models.ForeignKey(
         "officers.Officer", on_delete=models.CASCADE, related_name="quiz_attempts"
     )
@@ -335,9 +398,17 @@ class AttemptQuestion(models.Model):
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="slots")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    # The version of the question it was drawn with: grading and review read this one, so
+    # editing the question later changes neither (Wagtail keeps revisions attempts refer to).
+    question_revision = models.ForeignKey(
+        "wagtailcore.Revision", on_delete=models.PROTECT, related_name="+"
+    )
     position = models.PositiveSmallIntegerField()
     mark = models.DecimalField(max_digits=7, decimal_places=2)
-    answer_order = models.JSONField(default=list)  # answer ids in the order shown
+    # The choices in the order shown, as [token, answer id]: the page posts the token, a
+    # random string made for this attempt, so nothing sent to the phone tells one answer
+    # from another.
+    choices = models.JSONField(default=list)
     response = models.JSONField(null=True, blank=True)  # {"answers": [ids]} or {"text": "..."}
     saved_at = models.DateTimeField(null=True, blank=True)
     awarded = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
@@ -362,14 +433,14 @@ class AttemptQuestion(models.Model):
         return f"{self.attempt} · {self.position}"
 
 
-class SigningExercise(models.Model):
+class SigningExercise(ReviewedMixin, models.Model):
     """A practical exercise: the learner signs a PDF and uploads it; the platform checks it."""
 
     slug = models.SlugField(
         _("identifier"),
         max_length=100,
         unique=True,
-        help_text=_("Used to place the exercise in a lesson."),
+        help_text=_("Part of the exercise's address: /exercises/<identifier>/."),
     )
     title = models.CharField(_("title"), max_length=255)
     instructions = models.TextField(
@@ -399,6 +470,18 @@ class SigningExercise(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_preview_template(self, request, mode_name):
+        return "assessments/preview/exercise.html"
+
+    def get_preview_context(self, request, mode_name):
+        from .signatures import TrustRootError
+
+        try:
+            roots = [root.subject.human_friendly for root in self.certificates()]
+        except TrustRootError:
+            roots = []
+        return {**super().get_preview_context(request, mode_name), "roots": roots}
 
     def clean(self):
         super().clean()

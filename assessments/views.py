@@ -1,5 +1,8 @@
 """Learner quiz pages: thin views over attempts.py. Nothing here reveals an answer's worth
-before the attempt is submitted: pages show answer texts only, in the attempt's order."""
+before the attempt is submitted: pages show answer texts only, in the attempt's order, under
+the attempt's tokens."""
+
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +17,11 @@ from django.views.decorators.http import require_POST
 from courses.progress import officer_of
 
 from . import attempts
+from .drawing import QuizUnavailable, quiz_shortfalls
 from .models import Attempt, Question, Quiz
+from .versions import QuestionVersions
+
+logger = logging.getLogger(__name__)
 
 
 def _officer(request):
@@ -31,26 +38,32 @@ def _own_attempt(request, attempt_id):
     )
 
 
+def _live_quiz(slug):
+    """Learners take the live version of a quiz; a quiz not yet approved does not exist."""
+    return get_object_or_404(Quiz.live_objects(), slug=slug)
+
+
 @login_required
 def quiz_detail(request, slug):
-    quiz = get_object_or_404(Quiz, slug=slug)
+    quiz = _live_quiz(slug)
     officer = _officer(request)
     previous = list(Attempt.objects.filter(quiz=quiz, officer=officer).order_by("number"))
     # Taking a course again to renew its certificate starts a new round of its quizzes.
     since = attempts.round_started(officer, quiz)
+    in_progress = next((a for a in previous if a.state == Attempt.State.IN_PROGRESS), None)
     return render(
         request,
         "assessments/quiz.html",
         {
             "quiz": quiz,
             "attempts": previous,
-            "in_progress": next(
-                (a for a in previous if a.state == Attempt.State.IN_PROGRESS), None
-            ),
+            "in_progress": in_progress,
             "attempts_left": None
             if not quiz.max_attempts
             else max(0, quiz.max_attempts - attempts.attempts_used(officer, quiz, since)),
             "final": attempts.final_attempt(officer, quiz, since),
+            # A quiz that cannot be filled is not started (an attempt in progress goes on).
+            "unavailable": [] if in_progress else quiz_shortfalls(quiz),
         },
     )
 
@@ -58,13 +71,32 @@ def quiz_detail(request, slug):
 @login_required
 @require_POST
 def start(request, slug):
-    quiz = get_object_or_404(Quiz, slug=slug)
+    quiz = _live_quiz(slug)
+    officer = _officer(request)
+    if attempts.settle_attempt_in_progress(officer, quiz):
+        messages.info(
+            request,
+            _(
+                "Your attempt in progress had no questions, because of a fault in the quiz. "
+                "It has been closed and does not count."
+            ),
+        )
     try:
-        attempt = attempts.start_or_resume(_officer(request), quiz)
+        attempt = attempts.start_or_resume(officer, quiz)
     except attempts.NoAttemptsLeft:
         messages.error(request, _("You have no attempts left for this quiz."))
         return redirect("quiz_detail", slug=slug)
+    except QuizUnavailable as unavailable:
+        logger.warning("Quiz %s cannot be started: %s", quiz.slug, unavailable)
+        messages.error(request, _("This quiz cannot be started at the moment."))
+        return redirect("quiz_detail", slug=slug)
     return redirect("attempt_page", attempt_id=attempt.pk)
+
+
+def _whole_number(value, default):
+    """A page number from the query string or a form: digits, else the default."""
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 6 else default
 
 
 def _pages(attempt, slots):
@@ -82,10 +114,14 @@ def attempt_page(request, attempt_id):
         attempts.submit(attempt)
         messages.info(request, _("Time is up: your answers were submitted."))
         return redirect("attempt_review", attempt_id=attempt.pk)
-    slots = list(attempt.slots.select_related("question").prefetch_related("question__answers"))
+    slots = list(attempt.slots.select_related("question_revision"))
+    if not slots:
+        # Made before such quizzes were refused; the quiz page closes it and says why.
+        return redirect("quiz_detail", slug=attempt.quiz.slug)
     pages = _pages(attempt, slots)
-    number = min(max(int(request.GET.get("page", 1) or 1), 1), len(pages))
-    shown = [_slot_view(slot) for slot in pages[number - 1]]
+    number = min(max(_whole_number(request.GET.get("page"), 1), 1), len(pages))
+    versions = QuestionVersions()
+    shown = [_slot_view(slot, versions(slot.question_revision)) for slot in pages[number - 1]]
     seconds_left = (
         max(0, int((attempt.deadline - timezone.now()).total_seconds()))
         if attempt.deadline
@@ -111,22 +147,23 @@ def _answered(slot):
     return bool(response.get("answers") or str(response.get("text", "")).strip())
 
 
-def _slot_view(slot):
-    """What the page may show of a question: its text and the answer texts, nothing else."""
-    answers = {answer.pk: answer.text for answer in slot.question.answers.all()}
+def _slot_view(slot, version):
+    """What the page may show of a question: its text, and each choice's text under the
+    attempt's token for it; nothing else (no answer id, no worth, no feedback)."""
+    answers = {answer.pk: answer.text for answer in version.answers.all()}
     chosen = set((slot.response or {}).get("answers", []))
     return {
         "position": slot.position,
-        "kind": slot.question.kind,
-        "text": slot.question.text,
+        "kind": version.kind,
+        "text": version.text,
         "mark": slot.mark,
         "choices": [
-            {"id": answer_id, "text": answers[answer_id], "chosen": answer_id in chosen}
-            for answer_id in slot.answer_order
+            {"token": token, "text": answers[answer_id], "chosen": answer_id in chosen}
+            for token, answer_id in slot.choices
             if answer_id in answers
         ],
         "typed": (slot.response or {}).get("text", ""),
-        "single": slot.question.kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE),
+        "single": version.kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE),
     }
 
 
@@ -172,7 +209,7 @@ def save(request, attempt_id):
     if "submit" in request.POST:
         attempts.submit(attempt)
         return redirect("attempt_review", attempt_id=attempt.pk)
-    page = int(request.POST.get("go_to", "1") or 1)
+    page = _whole_number(request.POST.get("go_to"), 1)
     return redirect(reverse("attempt_page", args=[attempt.pk]) + f"?page={page}")
 
 
@@ -191,8 +228,10 @@ def review(request, attempt_id):
         return redirect("attempt_page", attempt_id=attempt.pk)
     quiz = attempt.quiz
     shown = []
-    for slot in attempt.slots.select_related("question").prefetch_related("question__answers"):
-        question = slot.question
+    versions = QuestionVersions()
+    for slot in attempt.slots.select_related("question_revision"):
+        # The question as the officer answered it, whatever was changed since.
+        question = versions(slot.question_revision)
         answers = {answer.pk: answer for answer in question.answers.all()}
         chosen = set((slot.response or {}).get("answers", []))
         shown.append(
@@ -210,7 +249,7 @@ def review(request, attempt_id):
                         "is_right": answers[i].fraction > 0,
                         "feedback": answers[i].feedback,
                     }
-                    for i in slot.answer_order
+                    for _token, i in slot.choices
                     if i in answers
                 ],
                 "right_answers": [a.text for a in answers.values() if a.fraction > 0],

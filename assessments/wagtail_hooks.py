@@ -1,18 +1,69 @@
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.auth import permission_denied
+from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    ConfirmWorkflowCancellationView,
+    DeleteView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from elearning.admin_menu import PermissionMenuItem
 
 from .admin_views import QuestionImportView
 from .analysis_views import QuizAnalysisExportView, QuizAnalysisView, QuizEditView, QuizIndexView
+from .forms import QuizForm
 from .marking_views import MarkingQueueView
 from .models import Question, QuestionCategory, Quiz, SigningExercise
 
 
-class QuestionViewSet(SnippetViewSet):
+class GuardedConfirmWorkflowCancellationView(ConfirmWorkflowCancellationView):
+    """Wagtail asks for no permission before this confirmation (of publishing over a review in
+    progress); only those who may change the object see it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        opts = self.model._meta
+        if not request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class KeepingDeleteView(DeleteView):
+    """Officers' attempts keep the versions of what they answered: what they refer to is not
+    deleted (nothing is half-deleted either); the editor is told to unpublish it instead."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                gettext(
+                    "“%(object)s” cannot be deleted: officers' attempts keep its versions. "
+                    "Unpublish it to withdraw it from learners."
+                )
+                % {"object": self.object},
+            )
+            return redirect(self.edit_url_name, self.object.pk)
+
+
+class ReviewedViewSet(SnippetViewSet):
+    """Viewsets of the snippets that go through review (versions.py)."""
+
+    confirm_workflow_cancellation_view_class = GuardedConfirmWorkflowCancellationView
+    delete_view_class = KeepingDeleteView
+
+
+class QuestionViewSet(ReviewedViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
@@ -32,7 +83,7 @@ class QuestionCategoryViewSet(SnippetViewSet):
     search_backend_name = None
 
 
-class QuizViewSet(SnippetViewSet):
+class QuizViewSet(ReviewedViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Quizzes")
@@ -42,9 +93,11 @@ class QuizViewSet(SnippetViewSet):
     # Both add an "Item analysis" link (listing "More" menu, edit view header menu).
     index_view_class = QuizIndexView
     edit_view_class = QuizEditView
+    # Refuses, when saved, a quiz whose questions cannot be drawn.
+    edit_handler = ObjectList(Quiz.panels, base_form_class=QuizForm)
 
 
-class SigningExerciseViewSet(SnippetViewSet):
+class SigningExerciseViewSet(ReviewedViewSet):
     model = SigningExercise
     icon = "key"
     menu_label = _("Signing exercises")

@@ -106,7 +106,8 @@ def answer_at_random(attempt, rnd):
             slot.response = {"text": rnd.choice(["Chữ ký số", "chu ky so cong vu", "", "token"])}
         else:
             count = rnd.randint(1, 2) if slot.question.kind == Question.Kind.MULTIPLE else 1
-            slot.response = {"answers": sorted(rnd.sample(slot.answer_order, count))}
+            shown = [answer_id for _token, answer_id in slot.choices]
+            slot.response = {"answers": sorted(rnd.sample(shown, count))}
     AttemptQuestion.objects.bulk_update(slots, ["response"])
 
 

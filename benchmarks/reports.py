@@ -9,13 +9,15 @@ Run from the repository root:
 
 The dataset is built with the synthetic generator (reports/synthetic.py) in a throwaway database
 (see throwaway.py), or, with --existing, read from the database DATABASE_URL names as it is (one
-filled by `manage.py generate_synthetic`; nothing is written to it). Three reports are timed:
+filled by `manage.py generate_synthetic`; nothing is written to it). Four reports are timed:
 
   (a) the province report: coverage by commune of one province (reports.queries.coverage_by_unit
       with the province as the unit filter);
   (b) the national roll-up: coverage by province (coverage_by_unit for an administrator);
   (c) the competency matrix: the first page of one province, with its summary
-      (reports.competency.competency_matrix).
+      (reports.competency.competency_matrix);
+  (d) the national coverage by course, with the time spent on each course's lessons
+      (reports.queries.coverage_by_course for an administrator).
 
 For each: the queries the report runs, its server time (median of --repeat runs after a warm-up,
 Python included; a report slower than 5 s is timed once), and the time of portable hand-written
@@ -53,10 +55,13 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from wagtail.models import Page  # noqa: E402
 
 from officers.models import Officer  # noqa: E402
 from reports.synthetic import DEFAULT_COMMUNES, DEFAULT_OFFICERS, generate  # noqa: E402
 from units.models import AdministrativeUnit, Level  # noqa: E402
+
+STEPLEN = Page.steplen  # characters of a page's path per level of the tree
 
 # --- The ORM side: the report functions of reports/queries.py and reports/competency.py -------
 
@@ -78,6 +83,21 @@ def _coverage_numbers(rows):
     return {
         row.unit.pk: (row.officers, row.enrolled, row.enrolments, row.completed, row.overdue)
         for row in rows
+    }
+
+
+def orm_course_times(user, province, today, now):
+    from reports.queries import coverage_by_course
+
+    return {
+        row.course_id: (
+            row.enrolments,
+            row.completed,
+            row.overdue,
+            row.officers_with_time,
+            row.seconds_spent,
+        )
+        for row in coverage_by_course(user, today=today)
     }
 
 
@@ -187,6 +207,39 @@ def sql_national_rollup(user, province, today, now):
     """  # noqa: S608 — fixed fragments; values are parameters
     today = connection.ops.adapt_datefield_value(today)
     return _rows(sql, [today, today, today])
+
+
+def sql_course_times(user, province, today, now):
+    """Enrolment counts per course, and the time enrolled officers spent with its lessons: each
+    officer's time per course first (a lesson's course is its parent page), then kept for the
+    officers enrolled in that course. One statement."""
+    sql = f"""
+        WITH per_course AS (
+            SELECT e.course_id, COUNT(*) AS enrolments,
+                   SUM(CASE WHEN e.completed_at IS NOT NULL THEN 1 ELSE 0 END) AS completed,
+                   SUM(CASE WHEN e.deadline < %s AND e.completed_at IS NULL THEN 1 ELSE 0 END)
+                       AS overdue
+            FROM courses_enrolment e GROUP BY e.course_id
+        ),
+        officer_time AS (
+            SELECT v.officer_id, c.id AS course_id, SUM(v.seconds_spent) AS seconds
+            FROM courses_lessonvisit v
+            JOIN wagtailcore_page l ON l.id = v.lesson_id
+            JOIN wagtailcore_page c ON c.path = SUBSTR(l.path, 1, LENGTH(l.path) - {STEPLEN})
+            WHERE v.seconds_spent > 0
+            GROUP BY v.officer_id, c.id
+        ),
+        per_course_time AS (
+            SELECT t.course_id, COUNT(*) AS officers, SUM(t.seconds) AS seconds
+            FROM officer_time t
+            JOIN courses_enrolment e ON e.officer_id = t.officer_id AND e.course_id = t.course_id
+            GROUP BY t.course_id
+        )
+        SELECT pc.course_id, pc.enrolments, pc.completed, pc.overdue,
+               COALESCE(pt.officers, 0), COALESCE(pt.seconds, 0)
+        FROM per_course pc LEFT JOIN per_course_time pt ON pt.course_id = pc.course_id
+    """  # noqa: S608 — fixed fragments; values are parameters
+    return _rows(sql, [connection.ops.adapt_datefield_value(today)])
 
 
 def _rows(sql, params):
@@ -433,6 +486,7 @@ def run(args):
         ("(a) province report: coverage by commune", orm_province_report, sql_province_report),
         ("(b) national roll-up: coverage by province", orm_national_rollup, sql_national_rollup),
         ("(c) competency matrix, first page + summary", orm_competency_page, sql_competency_page),
+        ("(d) national coverage by course + time spent", orm_course_times, sql_course_times),
     ]
     call = (admin, province, today, now)
     print(f"{'report':<46} {'queries':>7} {'ORM ms':>9} {'SQL ms':>9} {'ratio':>6}  same numbers")

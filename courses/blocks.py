@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "link", "ol", "ul", "document-link"]
 YOUTUBE_ID = re.compile(r"(?:youtube\.com/(?:watch\?v=|embed/|shorts/)|youtu\.be/)([\w-]{11})")
@@ -82,52 +83,29 @@ class CalloutBlock(blocks.StructBlock):
 
 
 class QuizPlacementBlock(blocks.StructBlock):
-    """Where a quiz sits in the lesson: a link to the quiz named by its identifier."""
+    """Where a quiz sits in the lesson, chosen from the question bank (so it cannot name a
+    quiz that does not exist, and Wagtail's usage view lists the lessons that place it)."""
 
     introduction = blocks.CharBlock(label=_("Introduction"), required=False, max_length=250)
-    quiz_slug = blocks.CharBlock(
-        label=_("Quiz"),
-        required=False,
-        help_text=_("The quiz's identifier from the question bank."),
-    )
+    quiz = SnippetChooserBlock("assessments.Quiz", label=_("Quiz"))
 
     class Meta:
         icon = "help"
         label = _("Quiz")
         template = "courses/blocks/quiz_placement.html"
 
-    def get_context(self, value, parent_context=None):
-        from assessments.models import Quiz
-
-        context = super().get_context(value, parent_context)
-        slug = value.get("quiz_slug")
-        context["quiz"] = Quiz.objects.filter(slug=slug).first() if slug else None
-        return context
-
 
 class SigningExerciseBlock(blocks.StructBlock):
-    """Where a signing exercise sits in the lesson: a link to the exercise named by its
-    identifier, where the learner uploads the PDF they signed."""
+    """Where a signing exercise sits in the lesson, chosen from the question bank: the learner
+    follows it to upload the PDF they signed."""
 
     introduction = blocks.CharBlock(label=_("Introduction"), required=False, max_length=250)
-    exercise_slug = blocks.CharBlock(
-        label=_("Signing exercise"),
-        required=False,
-        help_text=_("The signing exercise's identifier from the question bank."),
-    )
+    exercise = SnippetChooserBlock("assessments.SigningExercise", label=_("Signing exercise"))
 
     class Meta:
         icon = "key"
         label = _("Signing exercise")
         template = "courses/blocks/signing_exercise.html"
-
-    def get_context(self, value, parent_context=None):
-        from assessments.models import SigningExercise
-
-        context = super().get_context(value, parent_context)
-        slug = value.get("exercise_slug")
-        context["exercise"] = SigningExercise.objects.filter(slug=slug).first() if slug else None
-        return context
 
 
 class LessonBodyBlock(blocks.StreamBlock):

@@ -68,7 +68,26 @@ def steps(title, *items):
 
 
 def quiz(introduction, slug):
+    """A quiz placement; the quiz is named by its identifier here and placed by id when
+    seeding (_placed)."""
     return {"type": "quiz", "value": {"introduction": introduction, "quiz_slug": slug}}
+
+
+def _placed(body):
+    """The body with each quiz named by identifier placed as the lesson editor's chooser does
+    (by id); a quiz that is not in the bank (seeding courses alone) is left out."""
+    from assessments.models import Quiz
+
+    placed = []
+    for block in body:
+        if block["type"] == "quiz":
+            value = dict(block["value"])
+            quiz = Quiz.objects.filter(slug=value.pop("quiz_slug")).first()
+            if quiz is None:
+                continue
+            block = {**block, "value": {**value, "quiz": quiz.pk}}
+        placed.append(block)
+    return placed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1197,7 +1216,7 @@ def seed_courses():
                 estimated_minutes=lesson["minutes"],
                 optional=lesson.get("optional", False),
                 # A copy: saving adds block ids to the raw data it is given.
-                body=copy.deepcopy(lesson["body"]),
+                body=_placed(copy.deepcopy(lesson["body"])),
             )
             lesson_count += 1
         courses[spec["key"]] = course
@@ -1301,15 +1320,22 @@ def _seed_progress(courses):
 
 
 def _do_lessons(officer, course, lessons):
-    progress.enrol(officer, course)
+    """The officer reads the lessons, in order, each for its minimum reading time."""
+    enrolment = progress.enrol(officer, course)
     done = set(
         LessonCompletion.objects.filter(officer=officer, lesson__in=lessons).values_list(
             "lesson_id", flat=True
         )
     )
-    for lesson in lessons:
-        if lesson.pk not in done:
-            progress.record_lesson_done(officer, lesson)
+    pending = [lesson for lesson in lessons if lesson.pk not in done]
+    now = timezone.now()
+    moment = now - datetime.timedelta(
+        seconds=sum(progress.minimum_reading_seconds(lesson) + 60 for lesson in pending)
+    )
+    for lesson in pending:
+        progress.record_lesson_opened(officer, lesson, enrolment, now=moment)
+        moment += datetime.timedelta(seconds=progress.minimum_reading_seconds(lesson) + 60)
+        progress.record_lesson_done(officer, lesson, now=min(moment, now))
 
 
 def _seed_assignments(courses, officers):

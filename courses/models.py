@@ -113,6 +113,13 @@ class CoursePage(Page):
         default=24,
         help_text=_("Leave empty for a certificate that never expires."),
     )
+    lessons_in_order = models.BooleanField(
+        _("lessons in order"),
+        default=True,
+        help_text=_(
+            "An officer opens a lesson only after finishing the required lessons before it."
+        ),
+    )
     search_text = models.TextField(editable=False, default="")
 
     content_panels = [
@@ -121,6 +128,7 @@ class CoursePage(Page):
         MultiFieldPanel(
             [
                 FieldPanel("level"),
+                FieldPanel("lessons_in_order"),
                 FieldPanel("estimated_minutes"),
                 FieldPanel("skill_tags"),
                 FieldPanel("prerequisites"),
@@ -187,6 +195,15 @@ class LessonPage(Page):
         default=False,
         help_text=_("Optional lessons are not needed to complete the course."),
     )
+    minimum_minutes = models.PositiveSmallIntegerField(
+        _("minimum reading time (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How long an officer must have the lesson open before marking it done. Leave "
+            "empty to work it out from the lesson's length and its videos; 0 for none."
+        ),
+    )
     body = StreamField(LessonBodyBlock(), verbose_name=_("content"))
     search_text = models.TextField(editable=False, default="")
 
@@ -197,6 +214,7 @@ class LessonPage(Page):
         FieldPanel("summary"),
         FieldPanel("estimated_minutes"),
         FieldPanel("optional"),
+        FieldPanel("minimum_minutes"),
         FieldPanel("body"),
     ]
     parent_page_types = ["courses.CoursePage"]
@@ -229,7 +247,10 @@ class LessonPage(Page):
         from . import progress
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(progress.lesson_context(self, progress.officer_of(request.user)))
+        officer = progress.officer_of(request.user)
+        # A trainer's preview is not the officer reading the lesson.
+        record = not getattr(request, "is_preview", False)
+        context.update(progress.lesson_context(self, officer, record=record))
         context["LESSON_BODY_CACHE_SECONDS"] = settings.LESSON_BODY_CACHE_SECONDS
         return context
 
@@ -331,6 +352,28 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.course} – {self.deadline:%d/%m/%Y}"
+
+
+class LessonVisit(models.Model):
+    """An officer's time with a lesson, measured on the server: when they opened it in the
+    current round (which starts the minimum reading time), when the server last heard from the
+    open page, and the time spent on it in every round."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="lesson_visits")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="visits")
+    opened_at = models.DateTimeField(_("opened"))
+    last_seen_at = models.DateTimeField(_("last seen"))
+    seconds_spent = models.PositiveIntegerField(_("time spent (seconds)"), default=0)
+
+    class Meta:
+        verbose_name = _("lesson visit")
+        verbose_name_plural = _("lesson visits")
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "lesson"], name="one_visit_per_lesson")
+        ]
+
+    def __str__(self):
+        return f"{self.officer} – {self.lesson}"
 
 
 class LessonCompletion(models.Model):

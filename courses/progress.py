@@ -1,13 +1,30 @@
-"""Enrolment, lesson progress and the course-completion rule — the one home of these rules."""
+"""Enrolment, lesson progress and the course-completion rule — the one home of these rules.
 
+What completes a lesson: the officer opened it (in the current round, when they are taking the
+course again), at least the lesson's minimum reading time ago, measured on the server; and,
+in a course taken in order, every required lesson before it is done, the reading time counting
+from the last of those (lessons are read one after the other, not all at once). The minimum
+time is the
+trainer's, when set on the lesson, else the lesson's words at a generous reading speed plus
+the length of its videos (settings.LESSON_READING_WORDS_PER_MINUTE; LESSON_MINIMUM_TIME=0
+turns it off). Pressing "done" earlier is refused with the time left; nothing is lost.
+
+What completes a course: every required (non-optional) live lesson done in the current round,
+and every check in COMPLETION_CHECKS (the quiz engine adds "every required quiz and signing
+exercise passed").
+"""
+
+import math
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .events import on_course_completed
-from .models import CoursePage, Enrolment, LessonCompletion, LessonPage
+from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, LessonVisit
 
 # Checks an enrolment must pass to count as complete; each takes the enrolment and returns a
 # bool. Assessments adds "every required quiz passed" here when it is installed.
@@ -97,23 +114,168 @@ class PrerequisitesMissing(Exception):
         super().__init__(", ".join(course.title for course in courses))
 
 
+# Time spent: the gaps between what the server hears from an open lesson (opening it, the
+# page's "still reading" signal each minute, "done"), each counted up to this long.
+LONGEST_GAP = timedelta(minutes=10)
+
+
+def minimum_reading_seconds(lesson):
+    """How long the officer must have `lesson` open before it can be done."""
+    if not settings.LESSON_MINIMUM_TIME:
+        return 0
+    if lesson.minimum_minutes is not None:
+        return lesson.minimum_minutes * 60
+    words = len(lesson.search_text.split())
+    video_minutes = sum(
+        block["value"].get("minutes") or 0
+        for block in lesson.body.raw_data
+        if block["type"] == "video"
+    )
+    reading = math.ceil(words * 60 / max(1, settings.LESSON_READING_WORDS_PER_MINUTE))
+    return reading + video_minutes * 60
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether the officer may mark a lesson done now, and if not why."""
+
+    NOT_OPENED = "not_opened"
+    TOO_EARLY = "too_early"
+    EARLIER_LESSON = "earlier_lesson"
+
+    reason: str | None = None  # None: ready
+    seconds_left: int = 0
+    earlier_lesson: LessonPage | None = None  # the lesson to finish first (lessons in order)
+
+    @property
+    def ready(self):
+        return self.reason is None
+
+
+class LessonNotReady(Exception):
+    def __init__(self, readiness):
+        self.readiness = readiness
+        super().__init__(readiness.reason)
+
+
+def in_round(moment, since):
+    return moment is not None and (since is None or moment >= since)
+
+
+@dataclass(frozen=True)
+class EarlierLessons:
+    """In a course taken in order, where the required lessons before a lesson stand."""
+
+    to_finish: LessonPage | None = None  # the first of them not done in the current round
+    last_done_at: object = None  # when the last of them was done
+
+
+def earlier_lessons(officer, lesson, enrolment, course=None):
+    """EarlierLessons of `lesson` (empty when the course is taken in any order or `lesson` is
+    optional), in one query."""
+    course = course or lesson.course.specific
+    if not course.lessons_in_order or lesson.optional:
+        return EarlierLessons()
+    since = enrolment.round_started_at if enrolment else None
+    done_at = round_completions(officer, since).filter(lesson=OuterRef("pk"))
+    earlier = list(
+        LessonPage.objects.sibling_of(lesson)
+        .live()
+        .filter(optional=False, path__lt=lesson.path)
+        .annotate(done_at=Subquery(done_at.values("completed_at")[:1]))
+        .order_by("path")
+        .only("id", "title", "path", "url_path")
+    )
+    return EarlierLessons(
+        to_finish=next((other for other in earlier if other.done_at is None), None),
+        last_done_at=max((other.done_at for other in earlier if other.done_at), default=None),
+    )
+
+
+def lesson_readiness(officer, lesson, enrolment, visit, now=None, earlier=None):
+    """The rule of the module docstring, for `lesson` now. `visit`: the officer's LessonVisit
+    of the lesson, or None; `earlier`: earlier_lessons(), when the caller has it."""
+    now = now or timezone.now()
+    if earlier is None:
+        earlier = earlier_lessons(officer, lesson, enrolment)
+    if earlier.to_finish is not None:
+        return Readiness(Readiness.EARLIER_LESSON, earlier_lesson=earlier.to_finish)
+    since = enrolment.round_started_at if enrolment else None
+    if visit is None or not in_round(visit.opened_at, since):
+        return Readiness(Readiness.NOT_OPENED)
+    reading_since = max(filter(None, [visit.opened_at, earlier.last_done_at]))
+    left = minimum_reading_seconds(lesson) - (now - reading_since).total_seconds()
+    if left > 0:
+        return Readiness(Readiness.TOO_EARLY, seconds_left=math.ceil(left))
+    return Readiness()
+
+
+def _count_time(visit, now):
+    gap = now - visit.last_seen_at
+    if gap > timedelta(0):
+        visit.seconds_spent += int(min(gap, LONGEST_GAP).total_seconds())
+    visit.last_seen_at = max(visit.last_seen_at, now)
+
+
+def record_lesson_opened(officer, lesson, enrolment, now=None):
+    """The officer opened `lesson`: the minimum reading time starts (once per round), the
+    time spent counts on, and the dashboard will offer to resume here. Returns the visit."""
+    now = now or timezone.now()
+    visit, created = LessonVisit.objects.get_or_create(
+        officer=officer, lesson=lesson, defaults={"opened_at": now, "last_seen_at": now}
+    )
+    if not created:
+        _count_time(visit, now)
+        if not in_round(visit.opened_at, enrolment.round_started_at if enrolment else None):
+            visit.opened_at = now  # taking the course again: read it again
+        visit.save(update_fields=["opened_at", "last_seen_at", "seconds_spent"])
+    if enrolment and enrolment.last_lesson_id != lesson.pk:
+        enrolment.last_lesson = lesson
+        enrolment.save(update_fields=["last_lesson"])
+    return visit
+
+
+def record_lesson_seen(officer, lesson, now=None):
+    """The open lesson page says the officer is still reading: count the time."""
+    now = now or timezone.now()
+    visit = LessonVisit.objects.filter(officer=officer, lesson=lesson).first()
+    if visit is not None:
+        _count_time(visit, now)
+        visit.save(update_fields=["last_seen_at", "seconds_spent"])
+    return visit
+
+
 @transaction.atomic
-def record_lesson_done(officer, lesson):
+def record_lesson_done(officer, lesson, now=None):
     """Mark a lesson done (idempotent); complete the course when the rule is met.
 
-    An officer not yet enrolled is enrolled, unless the course's prerequisites are missing.
+    Raises LessonNotReady unless the rule of the module docstring allows it. An officer not
+    yet enrolled is enrolled, unless the course's prerequisites are missing.
     """
+    now = now or timezone.now()
     course = lesson.get_parent().specific
     if not Enrolment.objects.filter(officer=officer, course=course).exists():
         missing = missing_prerequisites(officer, course)
         if missing:
             raise PrerequisitesMissing(missing)
     enrolment = enrol(officer, course)
-    completion, created = LessonCompletion.objects.get_or_create(officer=officer, lesson=lesson)
+    visit = LessonVisit.objects.select_for_update().filter(officer=officer, lesson=lesson).first()
+    earlier = earlier_lessons(officer, lesson, enrolment, course)
+    readiness = lesson_readiness(officer, lesson, enrolment, visit, now, earlier)
     since = enrolment.round_started_at
-    if not created and since is not None and completion.completed_at < since:
+    completion = LessonCompletion.objects.filter(officer=officer, lesson=lesson).first()
+    if completion is not None and in_round(completion.completed_at, since):
+        complete_if_done(enrolment)  # done already; what else the course needs may be now
+        return enrolment
+    if not readiness.ready:
+        raise LessonNotReady(readiness)
+    _count_time(visit, now)
+    visit.save(update_fields=["last_seen_at", "seconds_spent"])
+    if completion is None:
+        LessonCompletion.objects.create(officer=officer, lesson=lesson, completed_at=now)
+    else:
         # Done in an earlier round: done again in this one.
-        completion.completed_at = timezone.now()
+        completion.completed_at = now
         completion.save(update_fields=["completed_at"])
     enrolment.last_lesson = lesson
     enrolment.save(update_fields=["last_lesson"])
@@ -170,22 +332,17 @@ def start_new_round(enrolment, now=None):
     return enrolment
 
 
-def record_lesson_opened(officer, lesson, enrolment):
-    """Remember where the officer is, so the dashboard can offer to resume there."""
-    if enrolment and enrolment.last_lesson_id != lesson.pk:
-        enrolment.last_lesson = lesson
-        enrolment.save(update_fields=["last_lesson"])
-
-
 @dataclass
 class LessonStatus:
     lesson: LessonPage
     done: bool
+    locked: bool = False  # lessons in order: a required lesson before it is not done
 
 
 def lessons_with_status(course, officer, enrolment):
     """The course's lessons, each done or not in the officer's current round (`enrolment`: the
-    officer's enrolment in the course, None when not enrolled)."""
+    officer's enrolment in the course, None when not enrolled), and locked when the course is
+    taken in order and a required lesson before it is not done."""
     lessons = list(course.lessons())
     done = set()
     if officer:
@@ -195,32 +352,59 @@ def lessons_with_status(course, officer, enrolment):
             .filter(lesson__in=lessons)
             .values_list("lesson_id", flat=True)
         )
-    return [LessonStatus(lesson, lesson.pk in done) for lesson in lessons]
+    statuses = []
+    waiting = False  # a required lesson before this one is not done
+    for lesson in lessons:
+        locked = course.lessons_in_order and waiting and not lesson.optional
+        statuses.append(LessonStatus(lesson, lesson.pk in done, locked))
+        waiting = waiting or (not lesson.optional and lesson.pk not in done)
+    return statuses
 
 
-def lesson_context(lesson, officer):
+def lesson_context(lesson, officer, now=None, record=True):
+    """What the lesson page shows the officer, and the opening recorded (unless `record` is
+    false: a trainer's preview)."""
+    now = now or timezone.now()
     siblings = list(
         LessonPage.objects.sibling_of(lesson)
         .live()
         .order_by("path")
-        .only("id", "title", "path", "url_path")
+        .only("id", "title", "path", "url_path", "optional")
     )
     position = next(i for i, s in enumerate(siblings) if s.pk == lesson.pk)
-    enrolment = None
-    done = False
-    if officer:
-        enrolment = Enrolment.objects.filter(officer=officer, course_id=lesson.course.pk).first()
-        since = enrolment.round_started_at if enrolment else None
-        done = round_completions(officer, since).filter(lesson=lesson).exists()
-        record_lesson_opened(officer, lesson, enrolment)
-    return {
+    context = {
         "previous_lesson": siblings[position - 1] if position > 0 else None,
         "next_lesson": siblings[position + 1] if position + 1 < len(siblings) else None,
         "lesson_number": position + 1,
         "lesson_count": len(siblings),
-        "enrolment": enrolment,
-        "done": done,
+        "enrolment": None,
+        "done": False,
+        "readiness": None,
     }
+    if officer:
+        enrolment = Enrolment.objects.filter(officer=officer, course_id=lesson.course.pk).first()
+        since = enrolment.round_started_at if enrolment else None
+        done = dict(
+            round_completions(officer, since)
+            .filter(lesson__in=siblings)
+            .values_list("lesson_id", "completed_at")
+        )
+        earlier = EarlierLessons()
+        if lesson.course.specific.lessons_in_order and not lesson.optional:
+            required = [s for s in siblings[:position] if not s.optional]
+            earlier = EarlierLessons(
+                to_finish=next((s for s in required if s.pk not in done), None),
+                last_done_at=max((done[s.pk] for s in required if s.pk in done), default=None),
+            )
+        visit = None
+        if earlier.to_finish is None and record:
+            visit = record_lesson_opened(officer, lesson, enrolment, now)
+        context.update(
+            enrolment=enrolment,
+            done=lesson.pk in done,
+            readiness=lesson_readiness(officer, lesson, enrolment, visit, now, earlier),
+        )
+    return context
 
 
 @dataclass

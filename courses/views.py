@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from certification.issuing import RENEWAL_WINDOW
@@ -82,6 +84,24 @@ def take_again(request, course_id):
     return redirect(first.url if first else course.url)
 
 
+def not_ready_message(readiness):
+    """What the officer is told when a lesson cannot be marked done yet."""
+    if readiness.reason == progress.Readiness.EARLIER_LESSON:
+        return _("This course is taken in order: finish “%(lesson)s” first.") % {
+            "lesson": readiness.earlier_lesson.title
+        }
+    if readiness.reason == progress.Readiness.NOT_OPENED:
+        return _("Read the lesson before marking it done.")
+    minutes = -(-readiness.seconds_left // 60)
+    return ngettext(
+        "Take a little more time with this lesson: you can mark it done in %(minutes)d "
+        "minute. Your progress is kept.",
+        "Take a little more time with this lesson: you can mark it done in %(minutes)d "
+        "minutes. Your progress is kept.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 @login_required
 @require_POST
 def lesson_done(request, lesson_id):
@@ -95,6 +115,10 @@ def lesson_done(request, lesson_id):
     except progress.PrerequisitesMissing as missing:
         _tell_prerequisites_missing(request, missing.courses)
         return redirect(lesson.course.url)
+    except progress.LessonNotReady as not_ready:
+        messages.warning(request, not_ready_message(not_ready.readiness))
+        earlier = not_ready.readiness.earlier_lesson
+        return redirect(earlier.url if earlier else lesson.url)
     if enrolment.completed_at and not was_complete:
         messages.success(
             request,
@@ -102,9 +126,20 @@ def lesson_done(request, lesson_id):
             % {"course": enrolment.course.title},
         )
         return redirect("my_courses")
-    context = progress.lesson_context(lesson, officer)
-    following = context["next_lesson"]
+    following = (
+        LessonPage.objects.sibling_of(lesson).live().filter(path__gt=lesson.path).order_by("path")
+    ).first()
     return redirect(following.url if following else enrolment.course.url)
+
+
+@login_required
+@require_POST
+def lesson_seen(request, lesson_id):
+    """The open lesson page's signal, about once a minute, that the officer is reading."""
+    officer = _officer_or_403(request)
+    lesson = get_object_or_404(LessonPage.objects.available().public(), pk=lesson_id)
+    progress.record_lesson_seen(officer, lesson)
+    return HttpResponse(status=204)
 
 
 def search(request):

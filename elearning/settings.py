@@ -364,6 +364,12 @@ TASKS = {
 LESSON_BODY_CACHE_SECONDS = int(os.environ.get("LESSON_BODY_CACHE_SECONDS", "300"))
 QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "15"))
 
+# A lesson counts as done only after the officer has had it open for a minimum time, measured
+# on the server: its words at this (generous) reading speed, plus the length of its videos,
+# unless the trainer set a time for the lesson. LESSON_MINIMUM_TIME=0 turns the wait off.
+LESSON_MINIMUM_TIME = os.environ.get("LESSON_MINIMUM_TIME", "1") != "0"
+LESSON_READING_WORDS_PER_MINUTE = int(os.environ.get("LESSON_READING_WORDS_PER_MINUTE", "300"))
+
 # The address officers and the QR codes on certificates use to reach the platform.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -29,6 +29,21 @@ QUESTION_BANK = [
     for action in ("add", "change", "delete", "view")
 ]
 
+# Questions, quizzes and signing exercises go through the course content review workflow
+# (Wagtail snippet versioning): trainers lock what they edit and submit it; reviewers publish.
+REVIEWED = ("question", "quiz", "signingexercise")
+LOCKING = [("assessments", f"lock_{model}") for model in REVIEWED]
+REVIEWING = [
+    ("assessments", f"{action}_{model}")
+    for model in REVIEWED
+    for action in ("view", "change", "publish", "lock", "unlock")
+] + [("assessments", "view_questioncategory")]
+PUBLISHING = [
+    ("assessments", f"{action}_{model}")
+    for model in REVIEWED
+    for action in ("publish", "lock", "unlock")
+]
+
 # Marking essay answers in the marking queue.
 MARKING = [("assessments", "view_attempt"), ("assessments", "change_attempt")]
 
@@ -66,6 +81,7 @@ PERMISSIONS = {
         ("wagtaildocs", "change_document"),
         ("wagtaildocs", "choose_document"),
         *QUESTION_BANK,
+        *LOCKING,
         *MARKING,
     ],
     # Reviewers approve what trainers submit (the course moderation workflow).
@@ -73,6 +89,7 @@ PERMISSIONS = {
         ("wagtailadmin", "access_admin"),
         ("wagtailimages", "choose_image"),
         ("wagtaildocs", "choose_document"),
+        *REVIEWING,
     ],
     HR: [
         ("wagtailadmin", "access_admin"),
@@ -98,6 +115,7 @@ PERMISSIONS = {
         ("courses", "change_assignment"),
         ("courses", "delete_assignment"),
         *QUESTION_BANK,
+        *PUBLISHING,
         *MARKING,
         *CERTIFICATES,
         *PROCEDURE_SYSTEM,

@@ -47,6 +47,8 @@ from courses.models import CoursePage, Enrolment, SkillTag
 from officers.models import JobPosition, Officer
 from units.models import AdministrativeUnit
 
+from .queries import duration_label, officer_time_by_course, whole_minutes
+
 HELD = "held"
 GAP = "gap"
 NOT_REQUIRED = "none"
@@ -610,10 +612,25 @@ class OfficerRecord:
     certificates: list
     skills: list  # SkillTag columns
     cells: list  # Cell per skill
+    seconds_by_course: dict = field(default_factory=dict)  # {course path: seconds spent}
 
     @property
     def skill_cells(self):
         return list(zip(self.skills, self.cells, strict=True))
+
+    def minutes_spent(self, enrolment):
+        """Whole minutes the officer spent with the lessons of the enrolment's course (every
+        round); None when no time is recorded."""
+        seconds = self.seconds_by_course.get(enrolment.course.path)
+        return whole_minutes(seconds) if seconds else None
+
+    @property
+    def enrolment_times(self):
+        """(enrolment, time spent as the page shows it, or None) for each enrolment."""
+        return [
+            (enrolment, duration_label(self.minutes_spent(enrolment)))
+            for enrolment in self.enrolments
+        ]
 
     @property
     def attempt_results(self):
@@ -631,14 +648,16 @@ def officer_in_scope(user, pk):
 
 
 def officer_record(officer, now=None) -> OfficerRecord:
-    """An officer's enrolments, quiz attempts, certificates and skills (a fixed number of
-    queries: enrolments, attempts, certificates, skills, requirements, held skills)."""
+    """An officer's enrolments with the time spent on each course, quiz attempts,
+    certificates and skills (a fixed number of queries: enrolments, time spent, attempts,
+    certificates, skills, requirements, held skills)."""
     now = now or timezone.now()
     enrolments = list(
         Enrolment.objects.filter(officer=officer)
         .select_related("course")
         .order_by("-enrolled_at", "pk")
     )
+    seconds_by_course = officer_time_by_course(officer)
     attempts = list(
         Attempt.objects.filter(officer=officer)
         .select_related("quiz")
@@ -653,7 +672,15 @@ def officer_record(officer, now=None) -> OfficerRecord:
         skills=skills, required=required, officers=Officer.objects.none(), now=now
     )
     cells = matrix_rows([officer], selection)[0].cells
-    return OfficerRecord(officer, enrolments, attempts, certificates, skills, cells)
+    return OfficerRecord(
+        officer,
+        enrolments,
+        attempts,
+        certificates,
+        skills,
+        cells,
+        seconds_by_course=seconds_by_course,
+    )
 
 
 def officer_record_tables(record):
@@ -680,6 +707,7 @@ def officer_record_tables(record):
             _("Deadline"),
             _("Overdue"),
             _("Completed"),
+            _("Time spent (minutes)"),
         ],
         [
             [
@@ -689,6 +717,7 @@ def officer_record_tables(record):
                 enrolment.deadline,
                 _("Yes") if enrolment.is_overdue else "",
                 enrolment.completed_at,
+                record.minutes_spent(enrolment),
             ]
             for enrolment in record.enrolments
         ],
@@ -734,8 +763,8 @@ def officer_record_tables(record):
 
 def attempt_result(attempt):
     """Passed, not passed, or why there is no result yet."""
-    if attempt.state == Attempt.State.IN_PROGRESS:
-        return _("In progress")
+    if attempt.state in (Attempt.State.IN_PROGRESS, Attempt.State.VOID):
+        return attempt.get_state_display()
     if attempt.state == Attempt.State.NEEDS_MARKING or attempt.passed is None:
         return _("Waiting for marking")
     return _("Yes") if attempt.passed else _("No")

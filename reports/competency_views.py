@@ -422,7 +422,7 @@ class OfficerRecordExportView(OfficerMixin, View):
         ]
         missing = _("Missing")
         sheets = [
-            (title, headers, rows, {missing}, [24, 24, 18, 18, 14, 18])
+            (title, headers, rows, {missing}, [24, 24, 18, 18, 14, 18, 18])
             for title, headers, rows in competency.officer_record_tables(record)
         ]
         return streaming_xlsx_response(f"ho-so-can-bo-{self.officer.pk}.xlsx", title_lines, sheets)

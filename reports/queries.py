@@ -26,11 +26,20 @@ The business rules live here and nowhere else:
 * An officer **passed** a quiz when their final attempt passed: the final attempt is chosen by
   the quiz's grading method among their finished attempts of the current round, exactly as
   ``assessments.attempts.final_attempt`` does, but for every officer in one query.
+* The **time spent** on a course by an enrolled officer is the time the server measured with
+  the course's lessons (its child pages), ``LessonVisit.seconds_spent`` summed: every round of
+  the course, each gap between two signals from an open lesson counted up to
+  ``courses.progress.LONGEST_GAP``. A visit keeps a running total, not a log, so the time
+  follows the selected enrolments whenever it was spent. Shown in whole minutes, half a minute
+  rounded up. The **average time** of a course is its total over the enrolled officers with
+  any time recorded in it: an officer who never opened a lesson has no time to average, and
+  counting them as zero would mix "has not started" into "how long the course takes".
 """
 
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
@@ -38,21 +47,26 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
+    Sum,
     TextChoices,
-    TextField,
+    Value,
     When,
 )
-from django.db.models.functions import Cast, Length, Substr, TruncMonth
+from django.db.models.functions import Length, Substr, TruncMonth
 from django.db.models.lookups import Exact
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import avoid_wrapping
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
 
 from assessments.models import Attempt, Quiz
 from certification.models import Certificate
-from courses.models import CoursePage, Enrolment, LessonPage, TrackPage
+from courses.models import CoursePage, Enrolment, LessonPage, LessonVisit, TrackPage
 from officers.models import Officer
 from officers.roles import hr_scope_of, is_administrator
 from units.models import AdministrativeUnit, Level, within_q
@@ -256,6 +270,8 @@ class CourseCoverageRow:
     enrolments: int = 0
     completed: int = 0
     overdue: int = 0
+    seconds_spent: int = 0  # by the enrolled officers, with the course's lessons (per course)
+    officers_with_time: int = 0  # enrolled officers with any time recorded (per course)
 
     @property
     def completion_rate(self):
@@ -264,6 +280,18 @@ class CourseCoverageRow:
     @property
     def status(self):
         return status_of(self.completion_rate)
+
+    @property
+    def minutes_spent(self):
+        """The total time in whole minutes; None when nobody has any time recorded."""
+        return whole_minutes(self.seconds_spent) if self.officers_with_time else None
+
+    @property
+    def average_minutes(self):
+        """Whole minutes per enrolled officer with any time recorded; None when there is none."""
+        if not self.officers_with_time:
+            return None
+        return whole_minutes(self.seconds_spent, self.officers_with_time)
 
 
 def enrolments_in_scope(user, filters=NO_FILTERS):
@@ -281,6 +309,98 @@ def _enrolment_counts(today):
         "completed": Count("pk", filter=COMPLETED),
         "overdue": Count("pk", filter=overdue_q(today)),
     }
+
+
+def whole_minutes(seconds, per=1):
+    """seconds / per in whole minutes, half a minute rounded up (integers only: no float
+    rounding, the same figure on screen and in the downloads)."""
+    return (2 * seconds + 60 * per) // (120 * per)
+
+
+def duration_label(minutes):
+    """A number of whole minutes as the reports show it: "1 hour 25 minutes", "25 minutes",
+    "2 hours" (translated); None stays None (nothing recorded)."""
+    if minutes is None:
+        return None
+    if minutes == 0:
+        return gettext("under a minute")
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(
+            ngettext("%(hours)s hour", "%(hours)s hours", hours)
+            % {"hours": number_format(hours, force_grouping=True)}
+        )
+    if rest or not hours:
+        parts.append(
+            ngettext("%(minutes)s minute", "%(minutes)s minutes", rest) % {"minutes": rest}
+        )
+    return " ".join(avoid_wrapping(part) for part in parts)
+
+
+def lesson_course_path(field="lesson__path"):
+    """The path of the course a lesson belongs to (the lesson's parent page), from the
+    lesson's path `field`."""
+    return Substr(field, 1, Length(field) - Page.steplen)
+
+
+def lessons_of(course_ids_by_path):
+    """{course id: ids of its lessons} for the courses given as {path: id}, every lesson of
+    theirs, published or not (time spent on a lesson since withdrawn was spent). One query."""
+    lessons = (
+        LessonPage.objects.annotate(course_path=lesson_course_path("path"))
+        .filter(course_path__in=list(course_ids_by_path))
+        .values_list("pk", "course_path")
+    )
+    by_course = {}
+    for lesson_id, course_path in lessons:
+        by_course.setdefault(course_ids_by_path[course_path], []).append(lesson_id)
+    return by_course
+
+
+def time_by_course(enrolments, lessons, visits=None):
+    """{course id: (seconds, officers)}: the time the officers of `enrolments` spent with the
+    lessons of the course of their enrolment, and how many of them have any time. One grouped
+    query; none when no course has lessons.
+
+    `lessons`: lessons_of() the courses. A visit is matched to its enrolment by officer and
+    course id (the course found from the lesson's id), which the database does with the
+    enrolments' unique index, rather than by the lesson's path, which it would have to compute
+    for every visit and every enrolment. `visits`: the LessonVisits to read, when the caller
+    can narrow them to the same officers (a unit's), so the database need not read the others.
+    """
+    lesson_ids = [lesson_id for ids in lessons.values() for lesson_id in ids]
+    if not lesson_ids:
+        return {}
+    visits = LessonVisit.objects.all() if visits is None else visits
+    course_of_lesson = Case(
+        *[When(lesson_id__in=ids, then=Value(course_id)) for course_id, ids in lessons.items()],
+        output_field=IntegerField(),
+    )
+    enrolled = enrolments.filter(
+        officer_id=OuterRef("officer_id"), course_id=OuterRef("visited_course")
+    )
+    groups = (
+        visits.filter(seconds_spent__gt=0, lesson_id__in=lesson_ids)
+        .annotate(visited_course=course_of_lesson)
+        .filter(Exists(enrolled))
+        .values("visited_course")
+        .annotate(seconds=Sum("seconds_spent"), officers=Count("officer_id", distinct=True))
+        .order_by()
+    )
+    return {group["visited_course"]: (group["seconds"], group["officers"]) for group in groups}
+
+
+def officer_time_by_course(officer):
+    """{course path: seconds}: the time `officer` spent with the lessons of each course, every
+    round (an officer's record reads it for their enrolments). One grouped query."""
+    return dict(
+        LessonVisit.objects.filter(officer=officer, seconds_spent__gt=0)
+        .values(course_path=lesson_course_path())
+        .annotate(seconds=Sum("seconds_spent"))
+        .values_list("course_path", "seconds")
+        .order_by()
+    )
 
 
 def coverage_by_unit(user, filters=NO_FILTERS, *, today=None):
@@ -336,24 +456,38 @@ def _track_titles(paths):
 
 
 def coverage_by_course(user, filters=NO_FILTERS, *, today=None):
-    """One CourseCoverageRow per course with enrolments in the report. Two queries."""
+    """One CourseCoverageRow per course with enrolments in the report, with the time its
+    enrolled officers spent with its lessons. Four queries: the enrolments, the courses'
+    lessons, the time, the tracks' titles."""
     today = today or timezone.localdate()
+    enrolments = enrolments_in_scope(user, filters)
     groups = list(
-        enrolments_in_scope(user, filters)
-        .values("course_id", "course__title", "course__path")
+        enrolments.values("course_id", "course__title", "course__path")
         .annotate(**_enrolment_counts(today))
         .order_by("course__path")
     )
+    unit = report_unit(user, filters)
+    times = time_by_course(
+        enrolments,
+        lessons_of({group["course__path"]: group["course_id"] for group in groups}),
+        LessonVisit.objects.filter(_officer_q(unit, filters, "officer__")),
+    )
     titles = _track_titles(group["course__path"][: -Page.steplen] for group in groups)
-    return [
-        CourseCoverageRow(
-            title=group.pop("course__title"),
-            track=titles.get(group["course__path"][: -Page.steplen], ""),
-            track_path=group.pop("course__path")[: -Page.steplen],
-            **group,
+    rows = []
+    for group in groups:
+        path = group.pop("course__path")
+        seconds, officers = times.get(group["course_id"], (0, 0))
+        rows.append(
+            CourseCoverageRow(
+                title=group.pop("course__title"),
+                track=titles.get(path[: -Page.steplen], ""),
+                track_path=path[: -Page.steplen],
+                seconds_spent=seconds,
+                officers_with_time=officers,
+                **group,
+            )
         )
-        for group in groups
-    ]
+    return rows
 
 
 def coverage_by_track(user, filters=NO_FILTERS, *, today=None):
@@ -500,25 +634,25 @@ def expiring_certificates(user, filters=NO_FILTERS, *, now=None):
 
 
 def quiz_placements():
-    """{quiz slug: ids of the courses placing it in a live lesson}, as
-    assessments.completion.courses_placing decides, for every quiz at once. Two queries."""
-    from assessments.completion import quiz_slugs_in
-
-    lessons = (
-        LessonPage.objects.live()
-        .annotate(stored_body=Cast("body", output_field=TextField()))
-        .filter(stored_body__contains='"quiz_slug"')
-        .only("path", "body")
-    )
+    """{quiz id: ids of the courses placing it in a live lesson}, as
+    assessments.completion.courses_placing decides (from Wagtail's reference index), for every
+    quiz at once. Three queries."""
+    references = ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(Quiz),
+        content_type=ContentType.objects.get_for_model(LessonPage),
+    ).values_list("object_id", "to_object_id")
+    quizzes_of = {}
+    for lesson_id, quiz_id in references:
+        quizzes_of.setdefault(int(lesson_id), set()).add(int(quiz_id))
     paths = {}
-    for lesson in lessons:
-        for slug in quiz_slugs_in([lesson]):
-            paths.setdefault(slug, set()).add(lesson.path[: -Page.steplen])
+    for lesson in LessonPage.objects.live().filter(pk__in=list(quizzes_of)).only("path"):
+        for quiz_id in quizzes_of[lesson.pk]:
+            paths.setdefault(quiz_id, set()).add(lesson.path[: -Page.steplen])
     all_paths = set().union(*paths.values()) if paths else set()
     course_ids = dict(CoursePage.objects.filter(path__in=all_paths).values_list("path", "pk"))
     return {
-        slug: {course_ids[path] for path in course_paths if path in course_ids}
-        for slug, course_paths in paths.items()
+        quiz_id: {course_ids[path] for path in course_paths if path in course_ids}
+        for quiz_id, course_paths in paths.items()
     }
 
 
@@ -600,11 +734,9 @@ def attempts_in_scope(user, filters=NO_FILTERS):
 
 def assessment_summary(user, filters=NO_FILTERS):
     """One QuizRow per quiz with finished attempts in the report, by quiz title. With a course
-    or track, only the quizzes placed in its courses. Six queries: three find where quizzes
+    or track, only the quizzes placed in its courses. Seven queries: four find where quizzes
     are placed and which courses are being taken again, two count."""
-    placements = quiz_placements()
-    quiz_ids = dict(Quiz.objects.filter(slug__in=placements).values_list("slug", "pk"))
-    placed = {quiz_ids[slug]: ids for slug, ids in placements.items() if slug in quiz_ids}
+    placed = quiz_placements()
     retaken_courses = set(
         Enrolment.objects.filter(round_started_at__isnull=False)
         .values_list("course_id", flat=True)

@@ -4,8 +4,9 @@
 files), officers in a chosen number of communes (about 41 each, as in the 2025 commune-level
 staffing), twelve courses in four tracks with a quiz each, assignments with deadlines per
 province and job position, enrolments, quiz attempts, certificates and, for a sample of
-communes, lesson completions. Completion rates differ by province, commune, officer and course,
-so reports show leaders and laggards, overdue assignments and expired or renewed certificates.
+communes, lesson completions with the time spent on each lesson (LessonVisit). Completion rates
+differ by province, commune, officer and course, so reports show leaders and laggards, overdue
+assignments and expired or renewed certificates.
 
 Everything is written with bulk_create in batches: no per-row save(), no signals, no outbox
 events (the procedure system must not hear of made-up certificates). The data depend only on the
@@ -16,6 +17,7 @@ e-mail addresses end in ".invalid" and there are no phone numbers.
 
 import datetime
 import logging
+import math
 import random
 import time
 import unicodedata
@@ -42,6 +44,7 @@ from courses.models import (
     Enrolment,
     LessonCompletion,
     LessonPage,
+    LessonVisit,
     SkillTag,
     TrackPage,
 )
@@ -271,6 +274,12 @@ COURSES = [
     ),
 ]
 
+# Time with a lesson of about 20 minutes, as the server measures it: log-normal around this
+# median (most officers between 6 and 30 minutes), at least a minute and at most two hours.
+READING_MEDIAN_MINUTES = 14
+READING_SPREAD = 0.5
+READING_RANGE = (60, 2 * 3600)  # seconds
+
 QUIZ_QUESTIONS = 10
 QUIZ_MINUTES = 20
 PASS_MARK = Decimal("80")
@@ -295,6 +304,7 @@ class Totals:
     completed: int = 0
     overdue: int = 0
     lesson_completions: int = 0
+    seconds_spent: int = 0  # with the lessons, over every LessonVisit
     attempts: int = 0
     certificates: dict = field(default_factory=dict)
     certificate_log_entries: int = 0
@@ -308,7 +318,9 @@ class Totals:
             f"officers {self.officers:,} ({self.procedure_accounts:,} with a procedure account)",
             f"assignments {self.assignments:,}, enrolments {self.enrolments:,} "
             f"(completed {self.completed:,}, overdue {self.overdue:,})",
-            f"lesson completions {self.lesson_completions:,}, quiz attempts {self.attempts:,}",
+            f"lesson completions {self.lesson_completions:,} "
+            f"({self.seconds_spent // 3600:,} hours with the lessons), "
+            f"quiz attempts {self.attempts:,}",
             f"certificates {sum(self.certificates.values()):,} ({by_status}), "
             f"log entries {self.certificate_log_entries:,}",
             f"{self.seconds:.1f} s",
@@ -433,7 +445,7 @@ def ensure_catalogue():
                             "type": "quiz",
                             "value": {
                                 "introduction": "Bài kiểm tra cuối khóa",
-                                "quiz_slug": quiz.slug,
+                                "quiz": quiz.pk,
                             },
                         }
                     )
@@ -514,6 +526,9 @@ class Generator:
         self.used_national_ids = set()
         self.learner_group = Group.objects.filter(name=roles.LEARNER).first()
         self._sort_keys = {}  # names repeat a lot: compute each key once
+        # The time spent with lessons draws from a stream of its own per commune (set by
+        # _generate_chunk), so adding it left every other figure of a seed as it was.
+        self.time_rnd = random.Random(f"{seed}:time")  # noqa: S311 — made-up data  # nosec B311
 
     def moment(self, days_ago, rnd):
         """A moment `days_ago` days before the as-of day, in office hours."""
@@ -701,17 +716,40 @@ class Generator:
             )
         return number
 
-    def lesson_rows(self, officer, lesson_ids, since, until, rnd, out):
+    def lesson_rows(self, officer, lesson_ids, since, until, rnd, out, again=False):
+        """Lessons done between `since` (the start of the round) and `until`, each with the
+        time spent on it; `again`: a round taking the course again, after a first one."""
         span = max((until - since).total_seconds(), 60)
         moments = sorted(rnd.uniform(0, span) for _ in lesson_ids)
         for lesson_id, offset in zip(lesson_ids, moments, strict=True):
+            done_at = min(until, since + datetime.timedelta(seconds=offset))
             out["lessons"].append(
-                LessonCompletion(
-                    officer=officer,
-                    lesson_id=lesson_id,
-                    completed_at=min(until, since + datetime.timedelta(seconds=offset)),
-                )
+                LessonCompletion(officer=officer, lesson_id=lesson_id, completed_at=done_at)
             )
+            out["visits"].append(self.visit(officer, lesson_id, since, done_at, again))
+
+    def reading_seconds(self):
+        rnd = self.time_rnd
+        seconds = rnd.lognormvariate(math.log(READING_MEDIAN_MINUTES * 60), READING_SPREAD)
+        return min(max(seconds, READING_RANGE[0]), READING_RANGE[1])
+
+    def visit(self, officer, lesson_id, since, done_at, again):
+        """The LessonVisit of a lesson done at `done_at`, as courses.progress would have left
+        it: opened in this round (not before `since`), read for a while with pauses, last heard
+        from when marked done; its time also holds the first round's when `again`."""
+        reading = self.reading_seconds()
+        wall = datetime.timedelta(seconds=reading * self.time_rnd.uniform(1.0, 1.4))
+        opened_at = max(since, done_at - wall)
+        seconds = min(reading, (done_at - opened_at).total_seconds())
+        if again:
+            seconds += self.reading_seconds()
+        return LessonVisit(
+            officer=officer,
+            lesson_id=lesson_id,
+            opened_at=opened_at,
+            last_seen_at=done_at,
+            seconds_spent=int(seconds),
+        )
 
     def complete(self, enrolment, course, done_at, q, rnd, sampled, out):
         officer = enrolment.officer
@@ -767,7 +805,7 @@ class Generator:
             lessons = course.required_lessons
             if enrolment.completed_at is None:  # a renewal round under way
                 lessons = lessons[: rnd.randint(0, len(lessons) - 1)]
-            self.lesson_rows(officer, lessons, since, until, rnd, out)
+            self.lesson_rows(officer, lessons, since, until, rnd, out, again=bool(round_start))
 
     def started(self, enrolment, course, rnd, sampled, out):
         """Enrolled and begun, not finished: some lessons, maybe a failed attempt."""
@@ -845,6 +883,7 @@ class Generator:
         size = self.batch_size
         Enrolment.objects.bulk_create(out["enrolments"], batch_size=size)
         LessonCompletion.objects.bulk_create(out["lessons"], batch_size=size)
+        LessonVisit.objects.bulk_create(out["visits"], batch_size=size)
         Attempt.objects.bulk_create(out["attempts"], batch_size=size)
         Certificate.objects.bulk_create(out["certificates"], batch_size=size)
         # Renewals point to the certificate they renew, which now has its primary key.
@@ -860,6 +899,7 @@ class Generator:
         )
         self.totals.enrolments += len(out["enrolments"])
         self.totals.lesson_completions += len(out["lessons"])
+        self.totals.seconds_spent += sum(visit.seconds_spent for visit in out["visits"])
         self.totals.attempts += len(out["attempts"])
         self.totals.certificate_log_entries += len(out["log"])
         for certificate in [*out["certificates"], *(c for c, _p in out["renewals"])]:
@@ -961,7 +1001,8 @@ def generate(
     progress("Updating the planner's statistics (ANALYZE)…")
     written = [
         AdministrativeUnit, get_user_model(), get_user_model().groups.through, Officer,
-        Assignment, Enrolment, LessonCompletion, Attempt, Certificate, CertificateLogEntry,
+        Assignment, Enrolment, LessonCompletion, LessonVisit, Attempt, Certificate,
+        CertificateLogEntry,
     ]  # fmt: skip
     with connection.cursor() as cursor:
         for model in written:
@@ -979,7 +1020,10 @@ def _generate_chunk(generator, chunk, serial, positions, courses, assignments, p
         streams.append((commune, rnd, pairs))
         people += pairs
     generator.write_people(people)
-    out = {k: [] for k in ("enrolments", "lessons", "attempts", "certificates", "renewals", "log")}
+    out = {
+        k: []
+        for k in ("enrolments", "lessons", "visits", "attempts", "certificates", "renewals", "log")
+    }
     for commune, rnd, pairs in streams:
         # How this commune does against its province: most near it, some far behind.
         offset = rnd.gauss(0, 0.08)
@@ -988,6 +1032,7 @@ def _generate_chunk(generator, chunk, serial, positions, courses, assignments, p
         elif rnd.random() < 0.1:
             offset += rnd.uniform(0.05, 0.15)
         sampled = rnd.random() < generator.lesson_sample
+        generator.time_rnd = random.Random(f"{generator.seed}:{commune.code}:time")  # noqa: S311  # nosec B311
         base = province_rate[commune.parent.code] + offset
         for _user, officer in pairs:
             propensity = base + rnd.gauss(0, 0.12)

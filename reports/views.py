@@ -3,7 +3,9 @@
 Each report is a Wagtail ReportView (its header, filter drawer and live refresh) whose results
 are a few tables built from reports.queries. A table is made once, as headings and rows of plain
 values, and both the screen and the downloads (XLSX with a title block, CSV with a BOM) are drawn
-from it: what HR downloads holds the numbers they saw.
+from it: what HR downloads holds the numbers they saw. A duration is held in whole minutes: the
+screen says it in hours and minutes, the downloads give the number, with "(minutes)" in the
+heading.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.views.reports import ReportView
 
 import audit
+from courses.progress import LONGEST_GAP
 
 from . import charts, exports, queries
 from .filters import AssessmentFilterSet, CertificationFilterSet, CoverageFilterSet
@@ -30,7 +33,13 @@ SCREEN_LIST_LIMIT = 500
 @dataclass
 class Column:
     heading: str
-    kind: str = "int"  # text, int, rate, date, status
+    kind: str = "int"  # text, int, rate, date, status, duration (whole minutes)
+    export_heading: str = ""  # the downloads' heading, when it must say more (a unit)
+
+
+def screen_value(value, kind):
+    """A cell as the screen shows it: a duration in hours and minutes, the rest as it is."""
+    return queries.duration_label(value) if kind == "duration" else value
 
 
 @dataclass
@@ -48,24 +57,26 @@ class Table:
 
     @property
     def headings(self):
-        return [column.heading for column in self.columns]
+        """The downloads' headings."""
+        return [column.export_heading or column.heading for column in self.columns]
+
+    def _screen_cells(self, row):
+        return [
+            (screen_value(value, column.kind), column.kind)
+            for value, column in zip(row, self.columns, strict=True)
+        ]
 
     @property
     def screen_rows(self):
         links = self.links or [None] * len(self.rows)
-        rows = [
-            [(value, column.kind) for value, column in zip(row, self.columns, strict=True)]
-            for row in self.rows
-        ]
+        rows = [self._screen_cells(row) for row in self.rows]
         return list(zip(rows, links, strict=True))
 
     @property
     def screen_total(self):
         if self.total is None:
             return None
-        return [
-            (value, column.kind) for value, column in zip(self.total, self.columns, strict=True)
-        ]
+        return self._screen_cells(self.total)
 
     @property
     def truncated(self):
@@ -335,6 +346,13 @@ class CoverageReportView(TrainingReportView):
                 Column(_("Completed")),
                 Column(_("Completion rate (%)"), "rate"),
                 Column(_("Overdue")),
+                Column(_("Officers with time recorded")),
+                Column(
+                    _("Average time per officer with time recorded"),
+                    "duration",
+                    _("Average time per officer with time recorded (minutes)"),
+                ),
+                Column(_("Total time"), "duration", _("Total time (minutes)")),
             ],
             [
                 [
@@ -344,9 +362,20 @@ class CoverageReportView(TrainingReportView):
                     row.completed,
                     row.completion_rate,
                     row.overdue,
+                    row.officers_with_time,
+                    row.average_minutes,
+                    row.minutes_spent,
                 ]
                 for row in course_rows
             ],
+            note=_(
+                "Time spent: measured by the server while officers have the course's lessons "
+                "open (each gap between two signals from the page counts up to %(gap)s "
+                "minutes), over every round of the course, for the enrolments shown, whenever it "
+                "was spent. The average is over the enrolled officers with any time recorded. "
+                "The downloads give the times in minutes."
+            )
+            % {"gap": int(LONGEST_GAP.total_seconds() // 60)},
         )
         track_rows = queries.coverage_by_track(user, filters)
         tracks = Table(

@@ -22,7 +22,10 @@ class ParsedQuestion:
     kind: str  # a Question.Kind value
     name: str
     text: str  # HTML
-    category: str = ""  # "A/B/C", from a $CATEGORY line or a <question type="category">
+    # The path from the root of the bank, "A/B/C" ("/" in a name doubled, see categories.py),
+    # of the file's last $CATEGORY line or <question type="category">; "" before the first:
+    # the category chosen for the import.
+    category: str = ""
     general_feedback: str = ""  # HTML
     default_mark: Decimal = Decimal("1")
     shuffle_answers: bool = True
@@ -34,7 +37,7 @@ class ParsedQuestion:
 
 @dataclass
 class ParsedCategory:
-    path: str  # "A/B/C"
+    path: str  # "A/B/C" from the root of the bank, as ParsedQuestion.category
     description: str = ""
 
 

@@ -8,6 +8,7 @@ weights, per-answer and general feedback; backslash escapes. Numerical (`{#…}`
 
 import dataclasses
 import html
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -15,6 +16,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext as _
 
 from ..models import Question
+from .categories import path_from_file, path_in_file
 from .common import InterchangeError, ParsedAnswer, ParsedBank, ParsedCategory, ParsedQuestion
 from .files import PLUGINFILE, replace_shown_images
 
@@ -102,9 +104,16 @@ class _Reader:
         if parsed is not None and not question.problems:
             self.bank.questions.append(parsed)
 
-    def set_category(self, path):
+    def set_category(self, raw):
+        """Switch to the category a `$CATEGORY:` line names, a path from the root of the bank
+        (categories.path_from_file). A line naming only the top ("$course$/top") switches
+        nothing, as in Moodle, whose create_category_path finds no category for it: the
+        questions after it stay in the category before it (the chosen one at the start)."""
+        path = path_from_file(raw)
+        if not path:
+            return
         self.category = path
-        if path and all(category.path != path for category in self.bank.categories):
+        if all(category.path != path for category in self.bank.categories):
             self.bank.categories.append(ParsedCategory(path=path))
 
 
@@ -327,14 +336,21 @@ RESERVED = str.maketrans(
 
 
 def write_gift(bank):
-    """GIFT text of the bank, in [html] format, with `$CATEGORY:` lines."""
+    """GIFT text of the bank, in [html] format, with `$CATEGORY:` lines as Moodle writes them
+    ("$course$/top/A/B"). Questions without a category (imported into the chosen category)
+    must come first: no line can switch back to the chosen category."""
     chunks, current = [], ""
-    used = {question.category for question in bank.questions}
+    uncategorised = list(itertools.takewhile(lambda q: not q.category, bank.questions))
+    chunks += map(_write_question, uncategorised)
+    questions = bank.questions[len(uncategorised) :]
+    used = {question.category for question in questions}
     for category in bank.categories:
         if category.path and category.path not in used:
             chunks.append(_category_line(category.path))
             current = category.path
-    for question in bank.questions:
+    for question in questions:
+        if not question.category:
+            raise ValueError(f"question “{question.name}” has no category but follows some")
         if question.category != current:
             chunks.append(_category_line(question.category))
             current = question.category
@@ -342,8 +358,13 @@ def write_gift(bank):
     return "\n".join(chunks)
 
 
+# Moodle writes the path as it is; only a backslash, which both readers take as the start of
+# an escape, is doubled (Moodle reads "\\" back as "\" too).
+CATEGORY_RESERVED = str.maketrans({"\\": "\\\\", "\n": " ", "\r": " "})
+
+
 def _category_line(path):
-    return f"$CATEGORY: {_escaped(path)}\n"
+    return f"$CATEGORY: {path_in_file(path).translate(CATEGORY_RESERVED)}\n"
 
 
 def _escaped(text):

@@ -9,6 +9,7 @@ the whole file refused, with every problem listed.
 import base64
 import binascii
 import html
+import itertools
 import posixpath
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
@@ -18,6 +19,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from django.utils.translation import gettext as _
 
+from .categories import path_from_file, path_in_file
 from .common import (
     InterchangeError,
     ParsedAnswer,
@@ -27,7 +29,6 @@ from .common import (
     ParsedQuestion,
 )
 from .files import PLUGINFILE, image_problem, mentions, replace_reference, shown_files
-from .store import relative_path
 
 QUOTES = {'"': "&quot;"}
 TRUE_TEXTS = {"true", "đúng"}
@@ -86,31 +87,41 @@ class _Reader:
 
     def read(self, root):
         bank = ParsedBank()
-        category = ""
+        category = ""  # the category chosen for the import, until a category question
         number = 0
         for element in root.findall("question"):
             kind = element.get("type", "")
             if kind == "category":
-                category = self.category(element, bank)
+                category = self.category(element, bank) or category
                 continue
             number += 1
             question = self.question(element, kind, number)
             if question is not None:
                 question.category = category
                 bank.questions.append(question)
+        if number == 0 and not self.problems:
+            self.problem(_("The file holds no questions."))
         return bank
 
     def category(self, element, bank):
-        """Declare the category in `bank`; return its path, relative to Moodle's contexts."""
+        """Declare the category a category question names in `bank` and return its path
+        from the root of the bank (categories.path_from_file); "" when it names only the top
+        ("$course$/top"), which switches nothing, as in Moodle, whose create_category_path
+        finds no category for it (its description is dropped with it)."""
         holder = element.find("category")
         raw = _text(holder) if holder is not None and holder.find("text") is not None else ""
         if not raw and holder is not None:
             raw = (holder.text or "").strip()  # Moodle 1.9: <category>path</category>
-        path = relative_path(raw)
+        path = path_from_file(raw)
+        if not path:
+            return ""
         description = _html(element.find("info"))
-        known = {declared.path for declared in bank.categories}
-        if (path or description) and path not in known:
-            bank.categories.append(ParsedCategory(path=path, description=description))
+        for declared in bank.categories:
+            if declared.path == path:
+                # Moodle keeps the first description a category gets.
+                declared.description = declared.description or description
+                return path
+        bank.categories.append(ParsedCategory(path=path, description=description))
         return path
 
     def question(self, element, kind, number):
@@ -324,16 +335,24 @@ def _link_references(question, name):
 
 def write_xml(bank):
     """Moodle XML: the declared categories first (with their descriptions), then the questions
-    in their order, each change of category announced by a category question, as Moodle does."""
+    in their order, each change of category announced by a category question, as Moodle does,
+    with the path Moodle writes ("$course$/top/A/B")."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
-    current = ""  # Moodle's default category until a category question says otherwise
+    # Questions without a category go into the category chosen for the import: they must
+    # come first, as no category question can switch back to it.
+    uncategorised = list(itertools.takewhile(lambda q: not q.category, bank.questions))
+    for question in uncategorised:
+        lines += _question_lines(question)
+    current = ""
     written = set()
     for category in bank.categories:
-        if category.path not in written:
+        if category.path and category.path not in written:
             lines += _category_lines(category.path, category.description)
             written.add(category.path)
             current = category.path
-    for question in bank.questions:
+    for question in bank.questions[len(uncategorised) :]:
+        if not question.category:
+            raise ValueError(f"question “{question.name}” has no category but follows some")
         if question.category != current:
             lines += _category_lines(question.category, "")
             current = question.category
@@ -343,10 +362,9 @@ def write_xml(bank):
 
 
 def _category_lines(path, description):
-    full_path = "$course$/top/" + path if path else "$course$/top"
     lines = [
         '  <question type="category">',
-        f"    <category><text>{xml_escape(full_path)}</text></category>",
+        f"    <category><text>{xml_escape(path_in_file(path))}</text></category>",
     ]
     if description:
         lines.append(f'    <info format="html"><text>{_cdata(description)}</text></info>')

@@ -19,6 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def as_sent(slot):
+    """A stored response in the shape the phone sent it: the chosen answers by the tokens
+    the attempt's page showed for them."""
+    response = slot.response
+    if response is None or "answers" not in response:
+        return response
+    tokens = {answer_id: token for token, answer_id in slot.choices}
+    return {"answers": sorted(tokens[answer_id] for answer_id in response["answers"])}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("record", type=Path)
@@ -42,7 +52,7 @@ def main():
         for attempt in Attempt.objects.filter(pk__in=attempt_ids).select_related("officer__user")
     }
     stored = {
-        f"{slot.attempt_id}:{slot.position}": slot.response
+        f"{slot.attempt_id}:{slot.position}": as_sent(slot)
         for slot in AttemptQuestion.objects.filter(attempt_id__in=attempt_ids)
     }
     problems = []

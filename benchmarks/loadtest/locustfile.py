@@ -194,7 +194,7 @@ class OfficerTakingQuizzes(Visitor):
     def answer(self, attempt, html, position):
         """Answer one question as a person would, and autosave it as the page's script does."""
         choices = re.findall(
-            rf'<input type="(radio|checkbox)" name="q{position}" value="(\d+)"', html
+            rf'<input type="(radio|checkbox)" name="q{position}" value="([\w-]+)"', html
         )
         if choices:
             ids = [value for _kind, value in choices]
@@ -225,11 +225,12 @@ class OfficerTakingQuizzes(Visitor):
 
 
 def stored_shape(position, fields):
-    """The answer as the server stores it (assessments.attempts.clean_response)."""
+    """The answer in the shape the check compares (answers.py): typed text, or the chosen
+    choices' tokens (the server stores the answers they stand for)."""
     text = fields.get(f"q{position}-text")
     if text is not None:
         return {"text": text}
-    return {"answers": sorted({int(value) for value in fields.get(f"q{position}", [])})}
+    return {"answers": sorted(set(fields.get(f"q{position}", [])))}
 
 
 class HrReadingReports(Visitor):

@@ -18,6 +18,7 @@ from assessments.models import (
     QuizQuestion,
     QuizRandomDraw,
 )
+from tests.assessments.answering import chosen
 from tests.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,7 @@ def test_an_attempt_draws_fixed_then_random_questions_without_repeats(bank, offi
 def test_reopening_the_quiz_resumes_the_attempt_in_progress(bank, officer):
     quiz = quiz_of(bank["single"], bank["truefalse"])
     first = attempts.start_or_resume(officer, quiz)
-    attempts.save_response(first, 1, {"answers": answer_ids(bank["single"], "Bộ Công an")})
+    attempts.save_response(first, 1, chosen(first, 1, "Bộ Công an"))
     again = attempts.start_or_resume(officer, quiz)
     assert again.pk == first.pk
     assert again.slots.get(position=1).response == {
@@ -144,10 +145,8 @@ def test_reopening_the_quiz_resumes_the_attempt_in_progress(bank, officer):
 def test_answers_are_graded_once_even_when_submitted_twice(bank, officer):
     quiz = quiz_of(bank["single"], bank["multiple"], pass_mark=Decimal("70"))
     attempt = attempts.start_or_resume(officer, quiz)
-    attempts.save_response(
-        attempt, 1, {"answers": answer_ids(bank["single"], "Ban Cơ yếu Chính phủ")}
-    )
-    attempts.save_response(attempt, 2, {"answers": answer_ids(bank["multiple"], "Toàn vẹn tệp")})
+    attempts.save_response(attempt, 1, chosen(attempt, 1, "Ban Cơ yếu Chính phủ"))
+    attempts.save_response(attempt, 2, chosen(attempt, 2, "Toàn vẹn tệp"))
     first = attempts.submit(attempt)
     later = timezone.now() + timedelta(minutes=5)
     second = attempts.submit(attempt, now=later)
@@ -162,7 +161,7 @@ def test_an_answer_after_the_time_limit_and_grace_is_not_counted(bank, officer):
     quiz = quiz_of(bank["single"], time_limit_minutes=10)
     start = timezone.now()
     attempt = attempts.start_or_resume(officer, quiz, now=start)
-    right = {"answers": answer_ids(bank["single"], "Ban Cơ yếu Chính phủ")}
+    right = chosen(attempt, 1, "Ban Cơ yếu Chính phủ")
     within_grace = start + timedelta(minutes=10, seconds=5)
     attempts.save_response(attempt, 1, right, now=within_grace)
     with pytest.raises(attempts.TimeIsUp):
@@ -187,15 +186,24 @@ def test_no_attempt_beyond_the_maximum(bank, officer):
         attempts.start_or_resume(officer, quiz)
 
 
-def test_responses_must_be_answers_of_the_question(bank, officer):
-    quiz = quiz_of(bank["single"])
+def test_responses_must_be_choices_of_the_question_under_this_attempts_tokens(bank, officer):
+    quiz = quiz_of(bank["single"], bank["multiple"])
     attempt = attempts.start_or_resume(officer, quiz)
-    foreign = answer_ids(bank["multiple"], "Màu mực")
+    refused = [
+        {"answers": answer_ids(bank["multiple"], "Màu mực")},  # another question's answer id
+        {"answers": answer_ids(bank["single"], "Bộ Công an")},  # its own answer, by id
+        chosen(attempt, 2, "Màu mực"),  # a token of another question
+        {"answers": ["not-a-token"]},
+    ]
+    for response in refused:
+        with pytest.raises(attempts.InvalidResponse):
+            attempts.save_response(attempt, 1, response)
+    two = chosen(attempt, 1, "Bộ Công an", "UBND tỉnh")
     with pytest.raises(attempts.InvalidResponse):
-        attempts.save_response(attempt, 1, {"answers": foreign})
-    two = answer_ids(bank["single"], "Bộ Công an", "UBND tỉnh")
+        attempts.save_response(attempt, 1, two)
+    other = attempts.start_or_resume(OfficerFactory(), quiz)
     with pytest.raises(attempts.InvalidResponse):
-        attempts.save_response(attempt, 1, {"answers": two})
+        attempts.save_response(attempt, 1, chosen(other, 1, "Bộ Công an"))
 
 
 def test_an_essay_leaves_the_attempt_waiting_for_marking(bank, officer):
@@ -213,7 +221,7 @@ def test_the_grading_method_picks_the_attempt_that_counts(bank, officer, grading
     choices = ["Bộ Công an", "Ban Cơ yếu Chính phủ", "UBND tỉnh"]
     for choice in choices:
         attempt = attempts.start_or_resume(officer, quiz)
-        attempts.save_response(attempt, 1, {"answers": answer_ids(bank["single"], choice)})
+        attempts.save_response(attempt, 1, chosen(attempt, 1, choice))
         attempts.submit(attempt)
     assert attempts.final_attempt(officer, quiz).number == counted
     assert attempts.has_passed(officer, quiz) == (grading == "highest")

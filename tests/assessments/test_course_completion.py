@@ -6,9 +6,10 @@ import pytest
 
 from assessments import attempts
 from assessments.models import Answer, Question, QuestionCategory, Quiz, QuizQuestion
-from courses import progress
 from courses.models import Enrolment, LessonPage
+from tests.assessments.answering import chosen
 from tests.courses.pages import make_course, publish
+from tests.courses.reading import read
 from tests.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,32 +28,30 @@ def quiz(db):
     return quiz
 
 
-def add_quiz_lesson(course, slug, optional=False):
+def add_quiz_lesson(course, quiz, optional=False):
     return publish(
         course,
         LessonPage(
             title="Bài kiểm tra",
-            slug=f"kiem-tra-{slug}-{optional}",
+            slug=f"kiem-tra-{quiz.slug}-{optional}",
             optional=optional,
-            body=[{"type": "quiz", "value": {"introduction": "Làm bài", "quiz_slug": slug}}],
+            body=[{"type": "quiz", "value": {"introduction": "Làm bài", "quiz": quiz.pk}}],
         ),
     )
 
 
 def take(officer, quiz, answer_text):
     attempt = attempts.start_or_resume(officer, quiz)
-    question = quiz.fixed_questions.get().question
-    chosen = [a.pk for a in question.answers.all() if a.text == answer_text]
-    attempts.save_response(attempt, 1, {"answers": chosen})
+    attempts.save_response(attempt, 1, chosen(attempt, 1, answer_text))
     return attempts.submit(attempt)
 
 
 def test_the_course_completes_when_the_required_quiz_is_passed(dien_bien, quiz):
     course = make_course(lessons=1)
-    add_quiz_lesson(course, quiz.slug)
+    add_quiz_lesson(course, quiz)
     officer = OfficerFactory()
     for lesson in course.lessons():
-        progress.record_lesson_done(officer, lesson)
+        read(officer, lesson)
     enrolment = Enrolment.objects.get(officer=officer, course=course)
     assert enrolment.completed_at is None
 
@@ -67,7 +66,7 @@ def test_the_course_completes_when_the_required_quiz_is_passed(dien_bien, quiz):
 
 def test_a_quiz_in_an_optional_lesson_is_not_required(dien_bien, quiz):
     course = make_course(lessons=1)
-    add_quiz_lesson(course, quiz.slug, optional=True)
+    add_quiz_lesson(course, quiz, optional=True)
     officer = OfficerFactory()
-    enrolment = progress.record_lesson_done(officer, course.lessons().first())
+    enrolment = read(officer, course.lessons().first())
     assert enrolment.completed_at is not None

@@ -162,8 +162,9 @@ def test_escapes_formats_names_and_categories():
         "~%100%Huế} là gì?\n"
     )
     short, single = bank.questions
-    assert bank.categories == [ParsedCategory("$course$/top/Ngân hàng")]
-    assert short.category == single.category == "$course$/top/Ngân hàng"
+    # A path from the top of the bank: the context and Moodle's "top" category are dropped.
+    assert bank.categories == [ParsedCategory("Ngân hàng")]
+    assert short.category == single.category == "Ngân hàng"
     assert short.kind == "short"
     assert short.text == "<p>Nhiều *dòng*<br>và a&lt;b {x} = ~ # : \\</p>"
     assert short.name == "Nhiều *dòng* và a<b {x} = ~ # : \\"
@@ -231,6 +232,7 @@ def test_written_text_reads_back_equal():
                 "multiple",
                 "Nhiều",
                 "x",
+                category="Khác",
                 answers=[
                     ParsedAnswer("a", Decimal("0.5"), "#"),
                     ParsedAnswer("b", Decimal("0.5"), ""),
@@ -252,6 +254,7 @@ def test_written_text_reads_back_equal():
                 "truefalse",
                 "Đ/S 2",
                 "z",
+                category="Mẫu 1//2025/Con",  # "Mẫu 1/2025" is one name
                 answers=[
                     ParsedAnswer("Đúng", Decimal("1"), "đúng rồi"),
                     ParsedAnswer("Sai", Decimal("0"), "sai rồi"),
@@ -261,6 +264,7 @@ def test_written_text_reads_back_equal():
                 "short",
                 "Ngắn",
                 "w",
+                category="Khác",
                 answers=[
                     ParsedAnswer("chữ ký*", Decimal("1"), "a=b"),
                     ParsedAnswer("[plain]", Decimal("0.5"), ""),
@@ -270,9 +274,32 @@ def test_written_text_reads_back_equal():
         ],
         categories=[ParsedCategory("Trống")],
     )
-    again = read_gift(write_gift(bank))
+    written = write_gift(bank)
+    again = read_gift(written)
     assert comparable(again.questions) == comparable(bank.questions)
-    assert [category.path for category in again.categories] == ["Trống", "A/B"]
+    assert [category.path for category in again.categories] == [
+        "Trống",
+        "A/B",
+        "Khác",
+        "Mẫu 1//2025/Con",
+    ]
+    # As Moodle writes them: from the top category of the course, "/" in a name doubled.
+    assert "$CATEGORY: $course$/top/Trống\n" in written
+    assert "$CATEGORY: $course$/top/Mẫu 1//2025/Con\n" in written
+    # The question without a category (for the import's chosen one) is written first.
+    assert written.startswith("::Tự luận\\: \\{1\\}::")
+
+
+def test_a_question_without_category_cannot_follow_categorised_ones():
+    """No $CATEGORY line switches back to the category chosen for the import."""
+    bank = ParsedBank(
+        questions=[
+            ParsedQuestion("essay", "A", "a", category="A"),
+            ParsedQuestion("essay", "B", "b"),
+        ]
+    )
+    with pytest.raises(ValueError, match="“B” has no category"):
+        write_gift(bank)
 
 
 # Database and the management command -------------------------------------------------------
@@ -281,12 +308,21 @@ def test_written_text_reads_back_equal():
 @pytest.mark.django_db
 def test_database_round_trip(fixture_text):
     blocks = [block for block in fixture_text.split("\n\n") if "->" not in block]
-    text = "$CATEGORY: Con\n\n" + "\n\n".join(b for b in blocks if "{#" not in b) + "\n\n"
-    bank = read_bank((text + VIETNAMESE).encode(), "gift")
-    saved = save_bank(bank, "Ngân hàng/Moodle")
+    # Categories in the file are paths from the top of the bank, with or without Moodle's
+    # "$course$/top" in front.
+    text = (
+        "$CATEGORY: Ngân hàng/Moodle/Con\n\n"
+        + "\n\n".join(b for b in blocks if "{#" not in b)
+        + "\n\n"
+        + VIETNAMESE.replace("$CATEGORY: ", "$CATEGORY: $course$/top/Ngân hàng/Moodle/")
+    )
+    bank = read_bank(text.encode(), "gift")
+    saved = save_bank(bank, "Nơi khác")
     assert len(saved) == len(bank.questions) == 10
+    assert not QuestionCategory.objects.filter(name="Nơi khác").exists()
     exported = write_gift(load_bank(QuestionCategory.from_path("Ngân hàng/Moodle")))
     again = read_gift(exported)
+    # The same questions in the same categories ("Ngân hàng/Moodle/Con", …/Chữ ký số).
     assert sorted(map(repr, comparable(again.questions))) == sorted(
         map(repr, comparable(bank.questions))
     )
@@ -301,7 +337,10 @@ def test_vietnamese_sample_imports(tmp_path):
     )
     question = Question.objects.get(name="Q1")
     assert question.kind == "single"
-    assert question.category.path == "Ngân hàng/Chữ ký số/Chữ ký số"
+    # "$CATEGORY: Chữ ký số" is the category at the top of the bank, as in Moodle; nothing
+    # went into the chosen category, which was not created.
+    assert question.category.path == "Chữ ký số"
+    assert not QuestionCategory.objects.filter(name="Ngân hàng").exists()
     assert question.text == "Chữ ký số dùng trong hoạt động công vụ?"
     assert [(a.text, a.fraction) for a in question.answers.all()] == [
         ("Chữ ký số chuyên dùng công vụ", 1),

@@ -22,6 +22,7 @@ from assessments.models import (
     QuizQuestion,
     QuizRandomDraw,
 )
+from tests.assessments.answering import chosen
 from tests.assessments.test_attempts import make_question
 from tests.factories import PASSWORD, OfficerFactory
 
@@ -85,7 +86,7 @@ def sit(officer, quiz, responses, finish=True):
         if isinstance(given, str):
             response = {"text": given}
         else:
-            response = {"answers": ids(slot.question, *given)}
+            response = chosen(attempt, slot.position, *given)
         attempts.save_response(attempt, slot.position, response)
     return attempts.submit(attempt) if finish else attempt
 
@@ -363,3 +364,19 @@ def test_a_typed_answer_that_looks_like_a_formula_stays_text(client, bank, train
     cell = sheet.cell(row=2, column=3)
     assert cell.data_type == "s"
     assert cell.value.startswith("=hyperlink")
+
+
+def test_answers_are_counted_as_the_attempts_were_drawn_after_an_edit(bank):
+    quiz = quiz_of(bank["single"])
+    for _ in range(2):
+        sit(OfficerFactory(), quiz, {1: ["Bộ Công an"]})
+    question = bank["single"]
+    wrong = question.answers.get(text="Bộ Công an")
+    question.answers.filter(pk=wrong.pk).delete()  # removed from the question since
+    question.answers.filter(text="UBND tỉnh").update(text="Ủy ban nhân dân tỉnh")
+    question.save_revision().publish()
+
+    [item] = item_analysis(quiz).questions
+    counts = {option.text: option.count for option in item.options if not option.no_answer}
+    assert counts["Bộ Công an"] == 2
+    assert "UBND tỉnh" in counts and "Ủy ban nhân dân tỉnh" not in counts

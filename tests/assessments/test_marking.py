@@ -8,10 +8,11 @@ from django.urls import reverse
 from assessments import attempts
 from assessments.marking import MarkOutOfRange, awaiting_marking, mark_answer
 from assessments.models import Answer, Attempt, Question, QuestionCategory, Quiz, QuizQuestion
-from courses import progress
 from courses.models import Enrolment
+from tests.assessments.answering import chosen
 from tests.assessments.test_course_completion import add_quiz_lesson
 from tests.courses.pages import make_course
+from tests.courses.reading import read
 from tests.factories import PASSWORD, OfficerFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def essay_quiz(dien_bien):
 
 def sit(officer, quiz, essay_text=ESSAY_TEXT):
     attempt = attempts.start_or_resume(officer, quiz)
-    attempts.save_response(attempt, 1, {"answers": [quiz.right_answer.pk]})
+    attempts.save_response(attempt, 1, chosen(attempt, 1, quiz.right_answer.text))
     attempts.save_response(attempt, 2, {"text": essay_text})
     return attempts.submit(attempt)
 
@@ -85,10 +86,10 @@ def test_a_mark_outside_zero_to_the_question_mark_is_refused(essay_quiz, trainer
 
 def test_marking_the_essay_can_complete_the_course(essay_quiz, trainer):
     course = make_course(lessons=1)
-    add_quiz_lesson(course, essay_quiz.slug)
+    add_quiz_lesson(course, essay_quiz)
     officer = OfficerFactory()
     for lesson in course.lessons():
-        enrolment = progress.record_lesson_done(officer, lesson)
+        enrolment = read(officer, lesson)
     sit(officer, essay_quiz)
     enrolment.refresh_from_db()
     assert enrolment.completed_at is None

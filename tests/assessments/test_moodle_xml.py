@@ -128,7 +128,8 @@ def test_import_makes_the_image_a_wagtail_image_embedded_in_the_text(settings, t
     assert question.text.endswith(
         f'<embed embedtype="image" format="question" id="{image.pk}" alt=""/>'
     )
-    assert question.category.path == "Ngân hàng/Default for Test images in backup"
+    # "$course$/Default for Test images in backup": a category at the top of the bank.
+    assert question.category.path == "Default for Test images in backup"
 
 
 def test_unsupported_types_are_all_reported():
@@ -219,6 +220,13 @@ def test_bad_values_are_reported_with_the_question():
 SYNTHETIC = ParsedBank(
     categories=[ParsedCategory("Chữ ký số", "<p>Về <b>chữ ký</b></p>")],
     questions=[
+        # Without a category (for the import's chosen one): first, as it must be.
+        ParsedQuestion(
+            kind="truefalse",
+            name="Đúng sai",
+            text="Trời xanh",
+            answers=[ParsedAnswer("Đúng", Decimal("0"), "Sai rồi"), ParsedAnswer("Sai", 1, "")],
+        ),
         ParsedQuestion(
             kind="multiple",
             name="Chọn <hai> & đúng",
@@ -240,12 +248,6 @@ SYNTHETIC = ParsedBank(
             category="Chữ ký số/Con",
             case_sensitive=True,
             answers=[ParsedAnswer("Hà Nội &amp; X", Decimal("1"), "Đúng")],
-        ),
-        ParsedQuestion(
-            kind="truefalse",
-            name="Đúng sai",
-            text="Trời xanh",
-            answers=[ParsedAnswer("Đúng", Decimal("0"), "Sai rồi"), ParsedAnswer("Sai", 1, "")],
         ),
         ParsedQuestion(kind="single", name="Một", text="?", category="Chữ ký số"),
         ParsedQuestion(kind="essay", name="Tự luận", text="Viết", category="Chữ ký số"),
@@ -278,7 +280,9 @@ def test_round_trip_through_the_database():
     bank = read_xml(fixture_text(NESTED))
     save_bank(bank, "Ngân hàng")
 
-    exported = write_xml(load_bank(QuestionCategory.from_path("Ngân hàng")))
+    # "$course$/Iota" is Iota at the top of the bank, which is what is exported.
+    exported = write_xml(load_bank(QuestionCategory.from_path("Iota")))
+    assert "<text>$course$/top/Iota/Kappa/Lambda</text>" in exported
     again = read_xml(exported)
 
     # load_bank walks the tree level by level: Iota/Mu comes before Iota/Kappa/Lambda.
@@ -297,10 +301,12 @@ def test_import_command_builds_the_category_tree():
 
     call_command("import_questions", str(NESTED), "--format", "xml", "--category", "Ngân hàng")
 
+    # As Moodle: "$course$/Iota/Kappa" is counted from the top of the bank, not from the
+    # chosen category, which no question went into.
     paths = {category.path for category in QuestionCategory.objects.all()}
-    assert {"Ngân hàng/Iota", "Ngân hàng/Iota/Kappa", "Ngân hàng/Iota/Kappa/Lambda"} <= paths
+    assert paths == {"Iota", "Iota/Kappa", "Iota/Kappa/Lambda", "Iota/Mu"}
     lambda_ = Question.objects.get(name="Lambda Question")
-    assert lambda_.category.path == "Ngân hàng/Iota/Kappa/Lambda"
+    assert lambda_.category.path == "Iota/Kappa/Lambda"
     assert QuestionCategory.objects.get(name="Kappa").description == (
         "This is Kappa category for test"
     )

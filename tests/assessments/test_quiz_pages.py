@@ -66,6 +66,11 @@ def choice_id(attempt, text):
     return attempt.slots.get(position=1).question.answers.get(text=text).pk
 
 
+def token(attempt, text):
+    """What the page posts for the choice with this text."""
+    return attempts.token_of(attempt.slots.get(position=1), choice_id(attempt, text))
+
+
 def test_the_attempt_page_shows_no_answer_worth_or_feedback(taking):
     client, attempt = taking
     pages = [
@@ -83,7 +88,7 @@ def test_autosave_answers_in_json_without_revealing_anything(taking):
     client, attempt = taking
     response = client.post(
         reverse("attempt_save", args=[attempt.pk]),
-        {"positions": "1", "q1-shown": "1", "q1": choice_id(attempt, "Bộ Công an")},
+        {"positions": "1", "q1-shown": "1", "q1": token(attempt, "Bộ Công an")},
         HTTP_X_REQUESTED_WITH="fetch",
     )
     assert response.json() == {"saved": True}
@@ -109,7 +114,7 @@ def test_submitting_grades_and_the_review_follows_the_review_options(taking):
     client, attempt = taking
     client.post(
         reverse("attempt_save", args=[attempt.pk]),
-        {"positions": "1", "q1-shown": "1", "q1": choice_id(attempt, "Bộ Công an")},
+        {"positions": "1", "q1-shown": "1", "q1": token(attempt, "Bộ Công an")},
     )
     response = client.post(
         reverse("attempt_save", args=[attempt.pk]),
@@ -143,7 +148,7 @@ def test_an_answer_sent_after_the_time_limit_is_not_counted(taking):
     )
     response = client.post(
         reverse("attempt_save", args=[attempt.pk]),
-        {"positions": "1", "q1-shown": "1", "q1": choice_id(attempt, "Ban Cơ yếu Chính phủ")},
+        {"positions": "1", "q1-shown": "1", "q1": token(attempt, "Ban Cơ yếu Chính phủ")},
         HTTP_X_REQUESTED_WITH="fetch",
     )
     assert response.status_code == 409
@@ -174,7 +179,7 @@ def test_the_lesson_links_to_the_quiz_it_places(client, learner, quiz):
         LessonPage(
             title="Kiểm tra cuối khóa",
             slug="kiem-tra-cuoi-khoa",
-            body=[{"type": "quiz", "value": {"introduction": "", "quiz_slug": quiz.slug}}],
+            body=[{"type": "quiz", "value": {"introduction": "", "quiz": quiz.pk}}],
         ),
     )
     client.login(username=learner.username, password=PASSWORD)

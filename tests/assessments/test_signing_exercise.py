@@ -37,10 +37,10 @@ from assessments.signatures import (
     check_signed_pdf,
     parse_trust_roots,
 )
-from courses import progress
 from courses.blocks import SigningExerciseBlock
 from courses.models import Enrolment, LessonPage
 from tests.courses.pages import make_course, publish
+from tests.courses.reading import read
 from tests.factories import PASSWORD, OfficerFactory, UserFactory
 
 NOW = datetime.now(UTC)
@@ -612,17 +612,17 @@ def test_the_upload_needs_the_csrf_token(learner, exercise, signed_pdf):
 # --- Lessons and course completion --------------------------------------------------------
 
 
-def add_exercise_lesson(course, slug, optional=False):
+def add_exercise_lesson(course, exercise, optional=False):
     return publish(
         course,
         LessonPage(
             title="Thực hành ký số",
-            slug=f"thuc-hanh-{slug}-{optional}",
+            slug=f"thuc-hanh-{exercise.slug}-{optional}",
             optional=optional,
             body=[
                 {
                     "type": "signing_exercise",
-                    "value": {"introduction": "Ký tệp mẫu", "exercise_slug": slug},
+                    "value": {"introduction": "Ký tệp mẫu", "exercise": exercise.pk},
                 }
             ],
         ),
@@ -631,9 +631,8 @@ def add_exercise_lesson(course, slug, optional=False):
 
 @pytest.mark.django_db
 def test_the_lesson_block_links_to_the_exercise(exercise):
-    html = SigningExerciseBlock().render(
-        {"introduction": "Ký tệp mẫu", "exercise_slug": exercise.slug}
-    )
+    block = SigningExerciseBlock()
+    html = block.render(block.to_python({"introduction": "Ký tệp mẫu", "exercise": exercise.pk}))
     assert reverse("signing_exercise", args=[exercise.slug]) in html
     assert "Ký tệp mẫu" in html and exercise.title in html
 
@@ -643,10 +642,10 @@ def test_passing_the_exercise_completes_the_course(
     client, learner, exercise, signed_pdf, dien_bien
 ):
     course = make_course(lessons=1)
-    add_exercise_lesson(course, exercise.slug)
+    add_exercise_lesson(course, exercise)
     officer = learner.officer
     for lesson in course.lessons():
-        progress.record_lesson_done(officer, lesson)
+        read(officer, lesson)
     enrolment = Enrolment.objects.get(officer=officer, course=course)
     assert enrolment.completed_at is None  # the exercise is not passed yet
 
@@ -663,8 +662,8 @@ def test_passing_the_exercise_completes_the_course(
 @pytest.mark.django_db
 def test_an_exercise_in_an_optional_lesson_is_not_required(exercise, dien_bien):
     course = make_course(lessons=1)
-    add_exercise_lesson(course, exercise.slug, optional=True)
-    enrolment = progress.record_lesson_done(OfficerFactory(), course.lessons().first())
+    add_exercise_lesson(course, exercise, optional=True)
+    enrolment = read(OfficerFactory(), course.lessons().first())
     assert enrolment.completed_at is not None
 
 

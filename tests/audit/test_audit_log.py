@@ -120,6 +120,7 @@ def test_a_question_import_is_recorded(trainer):
         "format": "gift",
         "category": "Ngân hàng/Chữ ký số",
         "questions": 2,
+        "categories": {"Ngân hàng/Chữ ký số": 2},
     }
 
 

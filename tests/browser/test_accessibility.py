@@ -23,11 +23,11 @@ from wagtail.images import get_image_model
 
 from assessments.models import Question, QuestionCategory, Quiz, QuizQuestion, SigningExercise
 from certification import issuing
-from courses import progress
 from courses.models import LessonPage
 from tests.browser.test_learning_journey import log_in
 from tests.browser.test_quiz_journey import question
 from tests.courses.pages import make_course, publish
+from tests.courses.reading import read
 
 pytestmark = [
     pytest.mark.browser,
@@ -154,10 +154,10 @@ def lesson_with_every_block(course, quiz, exercise):
                 {"type": "callout", "value": {"kind": "tip", "text": tip}},
                 {"type": "callout", "value": {"kind": "warning", "text": tip}},
                 {"type": "callout", "value": {"kind": "law", "text": tip}},
-                {"type": "quiz", "value": {"introduction": "Làm bài", "quiz_slug": quiz.slug}},
+                {"type": "quiz", "value": {"introduction": "Làm bài", "quiz": quiz.pk}},
                 {
                     "type": "signing_exercise",
-                    "value": {"introduction": "Ký thử", "exercise_slug": exercise.slug},
+                    "value": {"introduction": "Ký thử", "exercise": exercise.pk},
                 },
             ],
         ),
@@ -175,13 +175,13 @@ def learning(learner):
     )
     course = make_course(lessons=2)
     lesson = lesson_with_every_block(course, quiz, exercise)
-    progress.record_lesson_done(learner.officer, course.lessons()[0])
+    read(learner.officer, course.lessons()[0])
 
     certified = make_course("Dịch vụ công trực tuyến", lessons=1, slug_prefix="dvc")
     certified.issues_certificate = True
     certified.certificate_valid_months = 24
     certified.save_revision().publish()
-    progress.record_lesson_done(learner.officer, certified.lessons()[0])
+    read(learner.officer, certified.lessons()[0])
     certificate = issuing.latest_certificates(learner.officer, certified)[certified.pk]
     return {
         "course": course,

@@ -13,11 +13,11 @@ from assessments.models import (
     Quiz,
     QuizQuestion,
 )
-from courses import progress
 from courses.models import Enrolment
 from tests.assessments.test_course_completion import add_quiz_lesson
 from tests.browser.test_learning_journey import log_in
 from tests.courses.pages import make_course
+from tests.courses.reading import read
 
 pytestmark = [
     pytest.mark.browser,
@@ -89,9 +89,9 @@ def test_timed_quiz_survives_a_lost_connection_and_completes_the_course(
     live_server, browser, learner, timed_quiz
 ):
     course = make_course(lessons=1)
-    quiz_lesson = add_quiz_lesson(course, timed_quiz.slug)
+    quiz_lesson = add_quiz_lesson(course, timed_quiz)
     for lesson in course.lessons():
-        progress.record_lesson_done(learner.officer, lesson)
+        read(learner.officer, lesson)
     enrolment = Enrolment.objects.get(officer=learner.officer, course=course)
     assert enrolment.completed_at is None
 

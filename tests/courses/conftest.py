@@ -23,6 +23,7 @@ from courses.models import (
     LessonPage,
     TrackPage,
 )
+from tests.courses.reading import read
 from tests.factories import PASSWORD, OfficerFactory
 
 SIGNATURE_TEXT = "<p>Chữ ký số chuyên dùng công vụ do Ban Cơ yếu Chính phủ cấp.</p>"
@@ -56,7 +57,9 @@ def publish(page):
 
 
 def add_course(track, title, summary, lessons, **kwargs):
-    """Add and publish a course with its lessons: (title, body, optional) tuples."""
+    """Add and publish a course with its lessons: (title, body, optional) tuples. Taken in any
+    order unless asked (`lessons_in_order=True`; the platform's default is in order)."""
+    kwargs.setdefault("lessons_in_order", False)
     course = track.add_child(
         instance=CoursePage(
             title=title, slug=f"khoa-hoc-{next(_slugs)}", summary=summary, live=False, **kwargs
@@ -227,4 +230,4 @@ def enrol_with_progress(officer, courses, done_per_course=1):
     for course in courses:
         progress.enrol(officer, course)
         for lesson in list(course.lessons())[:done_per_course]:
-            progress.record_lesson_done(officer, lesson)
+            read(officer, lesson)

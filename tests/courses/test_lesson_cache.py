@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from assessments.models import Quiz
 from tests.courses.conftest import add_course, publish, text
 
 
@@ -18,7 +19,8 @@ def cached_bodies(settings):
 
 @pytest.fixture
 def lesson(track):
-    quiz_block = {"type": "quiz", "value": {"introduction": "Kiểm tra nhanh", "quiz_slug": "ks"}}
+    quiz = Quiz.objects.create(slug="ks", title="Kiểm tra nhanh")
+    quiz_block = {"type": "quiz", "value": {"introduction": "Làm bài ngắn", "quiz": quiz.pk}}
     course = add_course(
         track,
         "Chữ ký số",
@@ -38,7 +40,7 @@ def get(client, lesson):
 def test_the_body_is_read_from_the_cache_the_second_time(cached_bodies, lesson, officer_client):
     first, first_queries = get(officer_client, lesson)
     second, second_queries = get(officer_client, lesson)
-    assert "Nội dung bài học." in second and "Kiểm tra nhanh" in second
+    assert "Nội dung bài học." in second and "Làm bài ngắn" in second
     assert second_queries < first_queries  # the quiz block's lookup is not made again
 
 
@@ -55,5 +57,5 @@ def test_each_language_has_its_own_copy(cached_bodies, lesson, officer_client):
     vietnamese, _queries = get(officer_client, lesson)
     officer_client.cookies["django_language"] = "en"
     english, _queries = get(officer_client, lesson)
-    assert "<h2>Quiz</h2>" in english
-    assert "<h2>Quiz</h2>" not in vietnamese
+    assert "<h2>Quiz: Kiểm tra nhanh</h2>" in english
+    assert "<h2>Quiz: Kiểm tra nhanh</h2>" not in vietnamese

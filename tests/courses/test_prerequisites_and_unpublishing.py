@@ -6,6 +6,7 @@ from django.urls import reverse
 from courses import progress
 from courses.models import Enrolment, LessonPage
 from tests.courses.pages import make_course
+from tests.courses.reading import read
 from tests.factories import PASSWORD
 
 
@@ -33,7 +34,7 @@ def test_an_officer_cannot_enrol_before_completing_the_prerequisite(client, lear
 
 def test_completing_the_prerequisite_opens_the_course(client, learner, basics, advanced):
     for lesson in basics.lessons():
-        progress.record_lesson_done(learner.officer, lesson)
+        read(learner.officer, lesson)
     assert progress.missing_prerequisites(learner.officer, advanced) == []
     client.login(username=learner.username, password=PASSWORD)
     client.post(reverse("course_enrol", args=[advanced.pk]))
@@ -64,5 +65,5 @@ def test_marking_a_lesson_done_does_not_bypass_the_prerequisite(client, learner,
 
 def test_an_officer_assigned_the_course_may_take_it_without_the_prerequisite(learner, advanced):
     progress.enrol(learner.officer, advanced, deadline=None)
-    enrolment = progress.record_lesson_done(learner.officer, advanced.lessons().first())
+    enrolment = read(learner.officer, advanced.lessons().first())
     assert enrolment.last_lesson_id == advanced.lessons().first().pk

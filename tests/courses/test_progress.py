@@ -9,6 +9,7 @@ from django.utils import timezone
 from courses import progress
 from courses.models import Enrolment, LessonCompletion
 from tests.courses.conftest import add_lesson, text
+from tests.courses.reading import read
 from tests.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def days(n):
 def finish(officer, lessons):
     enrolment = None
     for lesson in lessons:
-        enrolment = progress.record_lesson_done(officer, lesson)
+        enrolment = read(officer, lesson)
     return enrolment
 
 
@@ -77,10 +78,10 @@ def test_recording_a_lesson_done_creates_one_completion_and_remembers_the_lesson
     catalogue, officer
 ):
     lesson = catalogue.lessons(catalogue.signature)[1]
-    enrolment = progress.record_lesson_done(officer, lesson)
+    enrolment = read(officer, lesson)
     first = LessonCompletion.objects.get(officer=officer, lesson=lesson)
 
-    again = progress.record_lesson_done(officer, lesson)
+    again = read(officer, lesson)
 
     assert again.pk == enrolment.pk
     assert LessonCompletion.objects.filter(officer=officer, lesson=lesson).count() == 1
@@ -92,7 +93,7 @@ def test_recording_a_lesson_done_creates_one_completion_and_remembers_the_lesson
 
 def test_recording_a_lesson_done_enrols_an_officer_who_was_not_enrolled(catalogue, officer):
     lesson = catalogue.lessons(catalogue.public_service)[0]
-    progress.record_lesson_done(officer, lesson)
+    read(officer, lesson)
     enrolment = Enrolment.objects.get(officer=officer, course=catalogue.public_service)
     assert enrolment.source == Enrolment.Source.SELF
     assert enrolment.completed_at is None
@@ -101,7 +102,7 @@ def test_recording_a_lesson_done_enrols_an_officer_who_was_not_enrolled(catalogu
 def test_another_officers_progress_is_not_mine(catalogue, officer):
     colleague = OfficerFactory()
     finish(colleague, catalogue.lessons(catalogue.public_service))
-    enrolment = progress.record_lesson_done(officer, catalogue.lessons(catalogue.public_service)[0])
+    enrolment = read(officer, catalogue.lessons(catalogue.public_service)[0])
     assert enrolment.completed_at is None
     assert Enrolment.objects.get(officer=colleague).completed_at is not None
 
@@ -114,11 +115,11 @@ def test_course_completes_exactly_when_every_required_lesson_is_done(catalogue, 
     assert optional.optional and not any(lesson.optional for lesson in required)
 
     for lesson in required[:-1]:
-        enrolment = progress.record_lesson_done(officer, lesson)
+        enrolment = read(officer, lesson)
         assert enrolment.completed_at is None
         assert not progress.is_complete(enrolment)
 
-    enrolment = progress.record_lesson_done(officer, required[-1])
+    enrolment = read(officer, required[-1])
     assert enrolment.completed_at is not None
     assert Enrolment.objects.get(pk=enrolment.pk).completed_at == enrolment.completed_at
     assert not LessonCompletion.objects.filter(officer=officer, lesson=optional).exists()
@@ -126,7 +127,7 @@ def test_course_completes_exactly_when_every_required_lesson_is_done(catalogue, 
 
 def test_doing_only_the_optional_lesson_does_not_complete_the_course(catalogue, officer):
     optional = catalogue.lessons(catalogue.signature)[-1]
-    enrolment = progress.record_lesson_done(officer, optional)
+    enrolment = read(officer, optional)
     assert enrolment.completed_at is None
 
 
@@ -143,8 +144,8 @@ def test_completion_is_recorded_once_and_handlers_are_told_once(catalogue, offic
     completed_at = enrolment.completed_at
     assert completed_enrolments == [enrolment.pk]
 
-    progress.record_lesson_done(officer, optional)
-    progress.record_lesson_done(officer, required[0])
+    read(officer, optional)
+    read(officer, required[0])
     progress.complete_if_done(Enrolment.objects.get(pk=enrolment.pk))
 
     assert Enrolment.objects.get(pk=enrolment.pk).completed_at == completed_at
@@ -175,7 +176,7 @@ def test_a_lesson_unpublished_after_it_was_done_does_not_count(catalogue, office
     [item] = progress.dashboard(officer)
     assert (item.done, item.required) == (1, 2)
 
-    enrolment = progress.record_lesson_done(officer, third)
+    enrolment = read(officer, third)
     assert enrolment.completed_at is not None
 
 

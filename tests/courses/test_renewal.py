@@ -32,6 +32,7 @@ from courses.models import Enrolment, LessonCompletion, LessonPage
 from procedure_system.models import OutboxEvent
 from tests.assessments.test_course_completion import add_quiz_lesson, take
 from tests.courses.pages import make_course, publish
+from tests.courses.reading import read
 from tests.factories import PASSWORD, OfficerFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,14 +89,14 @@ def certifying(course, months=24):
 def course(dien_bien, quiz):
     """Two lessons and a quiz lesson; a 24-month certificate."""
     course = make_course(lessons=2)
-    add_quiz_lesson(course, quiz.slug)
+    add_quiz_lesson(course, quiz)
     return certifying(course)
 
 
 def do_round(officer, course, quiz=None):
     """Mark every lesson done, then pass the quiz; returns the enrolment."""
     for lesson in course.lessons():
-        progress.record_lesson_done(officer, lesson)
+        read(officer, lesson)
     if quiz is not None:
         take(officer, quiz, RIGHT)
     return Enrolment.objects.get(officer=officer, course=course)
@@ -227,14 +228,14 @@ def test_the_new_round_requires_the_lessons_and_the_quiz_again(officer, course, 
 
     lessons = list(course.lessons())
     for lesson in lessons[:-1]:
-        enrolment = progress.record_lesson_done(officer, lesson)
+        enrolment = read(officer, lesson)
     assert enrolment.completed_at is None
     # Done in the last round, so done again now: its completion is brought forward.
     completion = LessonCompletion.objects.get(officer=officer, lesson=lessons[0])
     assert completion.completed_at >= since
     assert LessonCompletion.objects.filter(officer=officer, lesson=lessons[0]).count() == 1
 
-    enrolment = progress.record_lesson_done(officer, lessons[-1])
+    enrolment = read(officer, lessons[-1])
     assert enrolment.completed_at is None, "the quiz is not passed in this round"
 
     take(officer, quiz, WRONG)
@@ -262,7 +263,7 @@ def test_the_quiz_grading_method_applies_within_the_round(officer, course, quiz)
     progress.start_new_round(enrolment_of(officer, course))
 
     for lesson in course.lessons():
-        progress.record_lesson_done(officer, lesson)
+        read(officer, lesson)
     first = take(officer, quiz, WRONG)
     take(officer, quiz, RIGHT)
 
@@ -312,7 +313,9 @@ def test_a_signing_exercise_must_be_passed_again(officer, dien_bien):
         LessonPage(
             title="Bài thực hành",
             slug="ky-so-thuc-hanh",
-            body=[{"type": "signing_exercise", "value": {"exercise_slug": exercise.slug}}],
+            body=[
+                {"type": "signing_exercise", "value": {"introduction": "", "exercise": exercise.pk}}
+            ],
         ),
     )
 
@@ -456,7 +459,10 @@ def test_no_button_before_the_window(officer, officer_client, course, quiz):
         assert not page.select(".renewal")
 
 
-def test_the_button_starts_a_new_round_and_the_pages_show_it(officer, officer_client, course, quiz):
+def test_the_button_starts_a_new_round_and_the_pages_show_it(
+    officer, officer_client, course, quiz, settings
+):
+    settings.LESSON_MINIMUM_TIME = False  # test_reading_time.py is about the wait
     certified(officer, course, quiz, days_ago=EXPIRED)
 
     response = officer_client.post(take_again_url(course))

@@ -64,7 +64,14 @@ from wagtail.users.models import UserProfile
 
 from assessments.models import Attempt, Quiz
 from certification.models import Certificate
-from courses.models import CatalogueIndexPage, CoursePage, Enrolment, LessonPage, TrackPage
+from courses.models import (
+    CatalogueIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonVisit,
+    TrackPage,
+)
 from officers.models import JobPosition
 from tests.factories import PASSWORD, OfficerFactory
 from units.models import AdministrativeUnit
@@ -92,7 +99,10 @@ def quiz_lesson(course, quiz_slug):
             slug=f"bai-kiem-tra-{n}",
             body=[
                 {"type": "text", "value": "<p>Làm bài kiểm tra.</p>"},
-                {"type": "quiz", "value": {"introduction": "", "quiz_slug": quiz_slug}},
+                {
+                    "type": "quiz",
+                    "value": {"introduction": "", "quiz": Quiz.objects.get(slug=quiz_slug).pk},
+                },
             ],
         ),
     )
@@ -164,12 +174,16 @@ def record(hr_na_sang, hr_muong_tung, hr_province, administrator):
             slug="chu-ky-so",
             summary="Ký số văn bản.",
             issues_certificate=True,
+            lessons_in_order=False,
         ),
     )
     public_service = publish(
         track,
         CoursePage(
-            title="Dịch vụ công trực tuyến", slug="dich-vu-cong", summary="Nộp hồ sơ trực tuyến."
+            title="Dịch vụ công trực tuyến",
+            slug="dich-vu-cong",
+            summary="Nộp hồ sơ trực tuyến.",
+            lessons_in_order=False,
         ),
     )
     quizzes = {
@@ -286,11 +300,15 @@ def client_for(user):
 @pytest.fixture
 def grow(record):
     """grow(n): add n officers to each of the two communes, each enrolled in both courses (some
-    completed, some overdue), holding a certificate and with two quiz attempts: the reports
-    must then run as many queries as before."""
+    completed, some overdue) with time spent on their lessons, holding a certificate and with
+    two quiz attempts: the reports must then run as many queries as before."""
 
     def grow_by(n):
         now, today = record.now, record.today
+        lessons = list(
+            LessonPage.objects.child_of(record.signature)
+            | LessonPage.objects.child_of(record.public_service)
+        )
         for code in ("03172", "03181"):
             for i in range(n):
                 officer = OfficerFactory(unit=unit(code), procedure_account=f"grow{next(_numbers)}")
@@ -301,6 +319,14 @@ def grow(record):
                         source=Enrolment.Source.ASSIGNED,
                         deadline=today - datetime.timedelta(days=i % 3),
                         completed_at=now if i % 2 else None,
+                    )
+                for lesson in lessons:
+                    LessonVisit.objects.create(
+                        officer=officer,
+                        lesson=lesson,
+                        opened_at=now,
+                        last_seen_at=now,
+                        seconds_spent=60 * (i + 1),
                     )
                 certificate(
                     officer,

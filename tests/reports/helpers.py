@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from html.parser import HTMLParser
 
 import openpyxl
@@ -62,6 +63,48 @@ def _number(candidate, otherwise):
         return float(candidate)
     except ValueError:
         return otherwise
+
+
+# A download's heading for a duration column: the screen's, with the unit the numbers are in.
+MINUTES = " (minutes)"
+
+
+def minutes_of(text):
+    """A duration as the screen says it ("2 hours 5 minutes", "45 minutes", "under a minute",
+    "—") as the download holds it: whole minutes as a float, "" for "—"."""
+    if text == "—":
+        return ""
+    if text == "under a minute":
+        return 0.0
+    parts = re.fullmatch(r"(?:([\d,]+) hours?)? ?(?:(\d+) minutes?)?", text)
+    assert parts and text, f"not a duration: {text!r}"
+    hours, minutes = parts.groups()
+    return float(int((hours or "0").replace(",", "")) * 60 + int(minutes or 0))
+
+
+def as_downloaded(screen, headings):
+    """The screen's table (header row first) as the downloads, headed `headings`, must hold it:
+    every cell as_plain(), and in a column whose download heading is the screen's plus
+    MINUTES, the duration in minutes."""
+    durations = {
+        index
+        for index, (shown, heading) in enumerate(zip(screen[0], headings, strict=True))
+        if heading == shown + MINUTES
+    }
+    rows = [
+        [
+            shown + MINUTES if index in durations else as_plain(shown)
+            for index, shown in enumerate(screen[0])
+        ]
+    ]
+    for row in screen[1:]:
+        rows.append(
+            [
+                minutes_of(cell) if index in durations else as_plain(cell)
+                for index, cell in enumerate(row)
+            ]
+        )
+    return rows
 
 
 def csv_rows(response):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Attempt, Quiz
 from certification.models import Certificate
-from courses.models import Enrolment
+from courses.models import Enrolment, LessonPage, LessonVisit
 from reports import competency
 from tests.reports.test_competency import build_matrix_data, client_for
 
@@ -107,10 +107,18 @@ def test_record_queries_are_constant(an):
     for number in range(2, 8):
         attempt(quiz, an, number, 80, days_ago=number)
     Enrolment.objects.create(officer=an, course=courses["SAFE"], source=Enrolment.Source.SELF)
+    for minutes, lesson in enumerate(LessonPage.objects.all(), start=1):
+        now = timezone.now()
+        LessonVisit.objects.create(
+            officer=an, lesson=lesson, opened_at=now, last_seen_at=now, seconds_spent=60 * minutes
+        )
     with CaptureQueriesContext(connection) as large:
         record = competency.officer_record(an)
         [(a.quiz.title, e.course.title) for a in record.attempts for e in record.enrolments]
-    assert len(small.captured_queries) == len(large.captured_queries) <= 7
+        times = record.enrolment_times
+    assert any(time for _enrolment, time in times)
+    # Seven before the time spent was shown; one more for it.
+    assert len(small.captured_queries) == len(large.captured_queries) <= 8
 
 
 def test_page_shows_the_record(an, hr_na_sang):

@@ -16,11 +16,18 @@ from django.db.models import Count, Q
 
 from assessments.models import Attempt
 from certification.models import Certificate, CertificateLogEntry
-from courses.models import Assignment, CoursePage, Enrolment, LessonCompletion
+from courses.models import Assignment, CoursePage, Enrolment, LessonCompletion, LessonVisit
 from officers import roles
 from officers.models import JobPosition, Officer
 from officers.names import sort_key
-from reports.synthetic import COURSES, UNUSABLE_PASSWORD, SyntheticDataRefused, generate
+from reports import queries
+from reports.synthetic import (
+    COURSES,
+    READING_RANGE,
+    UNUSABLE_PASSWORD,
+    SyntheticDataRefused,
+    generate,
+)
 from units.models import AdministrativeUnit
 
 AS_OF = datetime.date(2026, 11, 1)
@@ -140,6 +147,39 @@ def test_catalogue_enrolments_attempts_and_certificates(dataset):
     assert 0 < len(sampled) < 50
 
 
+def test_every_lesson_done_has_the_time_spent_on_it(dataset):
+    completions = LessonCompletion.objects.order_by()
+    done = {(c.officer_id, c.lesson_id): c.completed_at for c in completions}
+    visits = list(
+        LessonVisit.objects.values_list(
+            "officer_id", "lesson_id", "opened_at", "last_seen_at", "seconds_spent"
+        )
+    )
+    assert len(visits) == len(done) > 0
+    taking_again = set(
+        Enrolment.objects.filter(round_started_at__isnull=False).values_list(
+            "officer_id", flat=True
+        )
+    )
+    high = READING_RANGE[1]
+    for officer_id, lesson_id, opened_at, last_seen_at, seconds in visits:
+        # Opened before it was done, last heard from when it was marked done.
+        assert opened_at <= last_seen_at == done[(officer_id, lesson_id)]
+        # In a first round the time counted fits between opening and done; a round taking the
+        # course again adds the first round's time.
+        if officer_id not in taking_again:
+            assert seconds <= (last_seen_at - opened_at).total_seconds()
+        assert 0 <= seconds <= 2 * high
+    total = sum(seconds for *_rest, seconds in visits)
+    assert dataset.seconds_spent == total
+    assert 8 < total / len(visits) / 60 < 25  # lessons of about 20 minutes
+    # The coverage report has time to show (to an administrator who is nobody's officer).
+    administrator = get_user_model()(username="synthetic.admin", is_superuser=True)
+    rows = queries.coverage_by_course(administrator)
+    assert sum(row.officers_with_time for row in rows) > 0
+    assert all(row.average_minutes is None or 3 < row.average_minutes < 200 for row in rows)
+
+
 def test_provinces_and_communes_differ_so_reports_show_red_amber_and_green(dataset):
     rates = completion_by_commune()
     assert min(rates) < 0.4 and max(rates) > 0.7
@@ -201,6 +241,11 @@ def digest():
             LessonCompletion.objects.order_by(
                 "officer__user__username", "lesson__path"
             ).values_list("officer__user__username", "lesson__slug", "completed_at")
+        ),
+        list(
+            LessonVisit.objects.order_by("officer__user__username", "lesson__path").values_list(
+                "officer__user__username", "lesson__slug", "opened_at", "seconds_spent"
+            )
         ),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -6,13 +6,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from courses import progress
 from tests.assessments.test_course_completion import add_quiz_lesson
 from tests.browser.conftest import browser  # noqa: F401 (fixture)
 from tests.browser.test_authoring_journey import admin_log_in
 from tests.browser.test_learning_journey import log_in
 from tests.browser.test_quiz_journey import timed_quiz  # noqa: F401 (fixture)
 from tests.courses.pages import make_course
+from tests.courses.reading import read
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,9 +34,9 @@ def watch_for_csp_violations(page):
 
 def test_learner_pages_and_the_quiz_break_no_rule(live_server, browser, learner, timed_quiz):  # noqa: F811
     course = make_course(lessons=1)
-    quiz_lesson = add_quiz_lesson(course, timed_quiz.slug)
+    quiz_lesson = add_quiz_lesson(course, timed_quiz)
     for lesson in course.lessons():
-        progress.record_lesson_done(learner.officer, lesson)
+        read(learner.officer, lesson)
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     phone = context.new_page()
     phone.set_default_timeout(15_000)

@@ -8,10 +8,10 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from courses import progress
 from tests.assessments.test_course_completion import add_quiz_lesson
 from tests.browser.test_quiz_journey import timed_quiz  # noqa: F401 (a fixture)
 from tests.courses.pages import make_course
+from tests.courses.reading import read
 
 
 def policy(response):
@@ -52,9 +52,9 @@ def test_learner_pages_get_the_strict_policy(client, db):
 
 def test_learner_pages_have_no_inline_code(client, learner, timed_quiz):  # noqa: F811
     course = make_course(lessons=1)
-    quiz_lesson = add_quiz_lesson(course, timed_quiz.slug)
+    quiz_lesson = add_quiz_lesson(course, timed_quiz)
     for lesson in course.lessons():
-        progress.record_lesson_done(learner.officer, lesson)
+        read(learner.officer, lesson)
     assert_no_inline_code(client.get(reverse("login")).content.decode())
     client.force_login(learner)
     pages = [

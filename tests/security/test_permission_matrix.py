@@ -101,6 +101,15 @@ ADMIN_ONLY_POST = (ALOG, ALOG, HOME, HOME, HOME, HOME, RE, RE)
 # The question bank and the marking queue: trainers and administrators.
 TRAINERS = (ALOG, ALOG, OK, HOME, HOME, HOME, OK, OK)
 TRAINERS_POST = (ALOG, ALOG, RE, HOME, HOME, HOME, RE, RE)
+TASK_REVIEWERS = (ALOG, ALOG, HOME, OK, HOME, HOME, HOME, OK)
+# Reviewed snippets (questions, quizzes, signing exercises): reviewers see, edit and publish
+# them as well; they add and delete nothing.
+REVIEWED = (ALOG, ALOG, OK, OK, HOME, HOME, OK, OK)
+REVIEWED_ADDS = TRAINERS
+# Question categories: reviewers see them (to review a quiz's draws) but change none.
+CATEGORY_VIEWS = (ALOG, ALOG, OK, OK, HOME, HOME, OK, OK)
+# Publishing, unpublishing, approving: reviewers and administrators, never trainers.
+PUBLISHERS = (ALOG, ALOG, HOME, OK, HOME, HOME, OK, OK)
 # Skill tags: no role holds their permissions; only a superuser edits them.
 SUPERUSER_ONLY = (ALOG, ALOG, HOME, HOME, HOME, HOME, HOME, OK)
 # Snippet choosers (a modal of the edit forms): Wagtail lets anyone with admin access list
@@ -200,6 +209,26 @@ SITE_ROWS = [
         "POST",
     ),
     Row("lesson_done", OFFICERS_POST, pk_of(lambda w, p: w.lesson, "lesson_id"), "POST"),
+    # The open lesson's "still reading" signal: 204 for an officer, no page.
+    Row(
+        "lesson_seen",
+        (LOG, *["204"] * 6, F403),
+        pk_of(lambda w, p: w.lesson, "lesson_id"),
+        "POST",
+    ),
+    Row(
+        "lesson_seen",
+        (LOG, F404, F404, F404, F404, F404, F404, F403),
+        pk_of(lambda w, p: w.hidden_lesson, "lesson_id"),
+        "POST",
+        label="lesson_seen(unpublished course)",
+    ),
+    Row(
+        "lesson_seen",
+        (LOG, *[F405] * 7),
+        pk_of(lambda w, p: w.lesson, "lesson_id"),
+        label="lesson_seen(GET)",
+    ),
     Row(
         "lesson_done",
         (LOG, F404, F404, F404, F404, F404, F404, F403),
@@ -337,8 +366,9 @@ OFFICER_ROWS = [
 
 ASSESSMENT_ROWS = [
     Row("question_import", TRAINERS),
-    Row("quiz_analysis", TRAINERS, lambda w, p: {"pk": w.quiz.pk}),
-    Row("quiz_analysis_xlsx", TRAINERS, lambda w, p: {"pk": w.quiz.pk}),
+    # Item analysis: those who may change quizzes, reviewers included (no personal data).
+    Row("quiz_analysis", REVIEWED, lambda w, p: {"pk": w.quiz.pk}),
+    Row("quiz_analysis_xlsx", REVIEWED, lambda w, p: {"pk": w.quiz.pk}),
     Row("marking_queue", TRAINERS),
     Row(
         "marking_queue",
@@ -544,32 +574,106 @@ PROCEDURE_SYSTEM_ROWS = [
 ]
 
 
-def snippet_rows(app_model, cells, getter):
-    """The views of a snippet model's viewset and of its chooser."""
+def snippet_rows(app_model, cells, getter, viewing=None, adding=None):
+    """The views of a snippet model's viewset and of its chooser. `viewing`: the cells of the
+    listing, which needs only the view permission, when they differ; `adding`: of the views
+    that need the add or delete permission."""
     app, model = app_model.split(".")
     ns = f"wagtailsnippets_{app}_{model}"
     chooser = f"wagtailsnippetchoosers_{app}_{model}"
     by_pk = lambda w, p: {"pk": getter(w).pk}  # noqa: E731
+    viewing, adding = viewing or cells, adding or cells
     return [
-        *[Row(f"{ns}:{name}", cells) for name in ("list", "list_results", "add")],
+        *[Row(f"{ns}:{name}", viewing) for name in ("list", "list_results")],
+        Row(f"{ns}:add", adding),
         *[
             Row(f"{ns}:{name}", cells, by_pk)
-            for name in ("edit", "delete", "usage", "history", "history_results", "copy")
+            for name in ("edit", "usage", "history", "history_results")
         ],
+        *[Row(f"{ns}:{name}", adding, by_pk) for name in ("delete", "copy")],
         Row(f"{chooser}:choose", ADMIN_ACCESS),
         Row(f"{chooser}:choose_results", ADMIN_ACCESS),
         Row(f"{chooser}:chosen", ADMIN_ACCESS, lambda w, p: {"pk": str(getter(w).pk)}),
         Row(f"{chooser}:chosen_multiple", ADMIN_ACCESS, query=lambda w, p: {"id": getter(w).pk}),
         # Creating from the chooser needs the model's add permission.
-        Row(f"{chooser}:create", cells),
+        Row(f"{chooser}:create", adding),
+    ]
+
+
+def reviewed_rows(model):
+    """Wagtail's versioning views of a reviewed snippet, asked about an object a trainer
+    submitted for review (world.in_review). The preview shows the answer key: never to a
+    learner or HR."""
+    ns = f"wagtailsnippets_assessments_{model}"
+
+    def reviewed(w):
+        return w.in_review[model]
+
+    def pk(w, p):
+        return {"pk": reviewed(w).pk}
+
+    def revision(w, p):
+        return {**pk(w, p), "revision_id": reviewed(w).latest_revision_id}
+
+    def task_state(action):
+        def kwargs(w, p):
+            state = reviewed(w).current_workflow_task_state
+            return {**pk(w, p), "action_name": action, "task_state_id": state.pk}
+
+        return kwargs
+
+    def locked(w, p):
+        return type(reviewed(w)).objects.filter(pk=reviewed(w).pk).values_list("locked")[0]
+
+    return [
+        Row(f"{ns}:preview_on_add", REVIEWED_ADDS),
+        Row(f"{ns}:preview_on_edit", REVIEWED, pk),
+        Row(f"{ns}:revisions_view", REVIEWED, revision),
+        Row(f"{ns}:revisions_revert", REVIEWED, revision),
+        Row(
+            f"{ns}:revisions_compare",
+            REVIEWED,
+            lambda w, p: {**pk(w, p), "revision_id_a": "live", "revision_id_b": "latest"},
+        ),
+        Row(f"{ns}:revisions_unschedule", PUBLISHERS, revision),
+        Row(f"{ns}:unpublish", PUBLISHERS, pk),
+        Row(f"{ns}:workflow_history", REVIEWED, pk),
+        Row(
+            f"{ns}:workflow_history_detail",
+            REVIEWED,
+            lambda w, p: {**pk(w, p), "workflow_state_id": reviewed(w).current_workflow_state.pk},
+        ),
+        # The review task's own views are its reviewers' (the Reviewer group's) and a
+        # superuser's: an administrator publishes from the edit form instead.
+        Row(
+            f"{ns}:workflow_preview",
+            TASK_REVIEWERS,
+            lambda w, p: {**pk(w, p), "task_id": reviewed(w).current_workflow_task.pk},
+        ),
+        Row(f"{ns}:workflow_action", TASK_REVIEWERS, task_state("approve")),
+        Row(f"{ns}:collect_workflow_action_data", TASK_REVIEWERS, task_state("approve")),
+        Row(f"{ns}:confirm_workflow_cancellation", REVIEWED, pk),
+        # While under review, the review task decides who may lock (its reviewers); nobody
+        # holds the lock, so there is nothing to unlock (a superuser is let through).
+        Row(
+            f"{ns}:lock",
+            (ALOG, ALOG, HOME, RE, HOME, HOME, HOME, RE),
+            pk,
+            "POST",
+            state=locked,
+        ),
+        Row(f"{ns}:unlock", (ALOG, ALOG, HOME, HOME, HOME, HOME, HOME, RE), pk, "POST"),
     ]
 
 
 SNIPPET_ROWS = [
-    *snippet_rows("assessments.question", TRAINERS, lambda w: w.question),
-    *snippet_rows("assessments.quiz", TRAINERS, lambda w: w.quiz),
-    *snippet_rows("assessments.questioncategory", TRAINERS, lambda w: w.category),
-    *snippet_rows("assessments.signingexercise", TRAINERS, lambda w: w.exercise),
+    *snippet_rows("assessments.question", REVIEWED, lambda w: w.question, adding=TRAINERS),
+    *snippet_rows("assessments.quiz", REVIEWED, lambda w: w.quiz, adding=TRAINERS),
+    *snippet_rows(
+        "assessments.questioncategory", TRAINERS, lambda w: w.category, viewing=CATEGORY_VIEWS
+    ),
+    *snippet_rows("assessments.signingexercise", REVIEWED, lambda w: w.exercise, adding=TRAINERS),
+    *[row for model in ("question", "quiz", "signingexercise") for row in reviewed_rows(model)],
     *snippet_rows("courses.skilltag", SUPERUSER_ONLY, lambda w: w.skill_tag),
     Row(
         "wagtailsnippets_assessments_question:delete",

@@ -40,6 +40,7 @@ from elearning.home.models import HomePage
 from officers import roles
 from procedure_system.api_auth import assign_new_token
 from procedure_system.models import ApiClient, OutboxEvent
+from tests.courses.reading import read
 from tests.factories import OfficerFactory, officer_with_role
 from units.loader import load_bundled_dien_bien, load_bundled_national
 from units.models import AdministrativeUnit, UnitSuccession
@@ -127,6 +128,9 @@ class World:
     outbox_event: OutboxEvent
     admin_officer: object
     tokens: dict = field(default_factory=dict)
+    # A trainer's change to each of these waits for review: their versioning views have a
+    # revision, a workflow state and a task state to show.
+    in_review: dict = field(default_factory=dict)
 
     def user(self, role):
         return self.users.get(role)
@@ -160,6 +164,7 @@ def _catalogue():
             summary="A course of the permission matrix.",
             issues_certificate=True,
             certificate_valid_months=24,
+            lessons_in_order=False,
         ),
     )
     body = [{"type": "text", "value": "<p>Matrix lesson text.</p>"}]
@@ -223,9 +228,11 @@ def _place(key, unit, officer, world_parts, creator):
     officer.procedure_account_requested = requested_account(key)
     officer.save()
     enrolment = progress.enrol(officer, course)
-    progress.record_lesson_done(officer, lesson)
+    read(officer, lesson)
     done = attempts.start_or_resume(officer, quiz)
-    attempts.save_response(done, 1, {"answers": [right.pk]})
+    attempts.save_response(
+        done, 1, {"answers": [attempts.token_of(done.slots.get(position=1), right.pk)]}
+    )
     attempts.save_response(done, 2, {"text": f"{ESSAY} {key}"})
     done = attempts.submit(done)
     essay_slot = done.slots.get(position=2)
@@ -341,6 +348,12 @@ def build_world():
         outbox_event=OutboxEvent.objects.filter(certificate=places["A"].certificate).first(),
         admin_officer=admin_officer,
     )
+    trainer = users["trainer"]
+    for name, reviewed in (("question", question), ("quiz", quiz), ("signingexercise", exercise)):
+        reviewed.save_revision(user=trainer, clean=False)
+        reviewed.get_workflow().start(reviewed, trainer)
+        reviewed.refresh_from_db()
+        world.in_review[name] = reviewed
     # API tokens: one client per scope the matrix asks about, plus an inactive one.
     world.tokens["token_commune"] = _token("Matrix API Na Sang", [units["A"]])
     world.tokens["token_province"] = _token("Matrix API Dien Bien", [_unit("11")])

@@ -8,7 +8,11 @@ from assessments.models import QuestionCategory
 
 
 class Command(BaseCommand):
-    help = "Export a question category (and those under it) as GIFT or Moodle XML."
+    help = (
+        "Export a question category (and those under it) as GIFT or Moodle XML. Categories are "
+        "written as Moodle writes them, from the top of the bank ($course$/top/A/B): imported "
+        "with the file's categories, the questions go back into the same categories."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--format", required=True, choices=["gift", "xml"])

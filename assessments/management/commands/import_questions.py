@@ -18,10 +18,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--format", required=True, choices=["gift", "xml"])
-        parser.add_argument("--category", required=True, help="Category to import into.")
+        parser.add_argument(
+            "--category",
+            required=True,
+            help="Category for the questions before the file's first $CATEGORY (or category "
+            "question), and for all of them with --ignore-file-categories.",
+        )
+        parser.add_argument(
+            "--ignore-file-categories",
+            action="store_true",
+            help="Put every question into --category, ignoring the categories the file names "
+            "(Moodle's “Get category from file” unticked). Otherwise a category in the file "
+            "is a path from the top of the bank: “$course$/top/A/B” and “A/B” are A/B.",
+        )
         parser.add_argument("--language", default="vi", choices=["vi", "en"])
 
-    def handle(self, *args, file, format, category, language, **options):
+    def handle(self, *args, file, format, category, language, ignore_file_categories, **options):
         translation.activate(language)
         try:
             content = file.read_bytes()
@@ -38,9 +50,12 @@ class Command(BaseCommand):
                 _("Nothing was imported:") + "\n" + "\n".join(error.problems)
             ) from error
         with transaction.atomic():
-            questions = save_bank(bank, category)
-            audit.record(None, Action.QUESTIONS_IMPORTED, questions=len(questions), **details)
-        self.stdout.write(
-            _("%(count)d questions imported into “%(category)s”.")
-            % {"count": len(questions), "category": category}
-        )
+            saved = save_bank(bank, category, categories_from_file=not ignore_file_categories)
+            audit.record(
+                None,
+                Action.QUESTIONS_IMPORTED,
+                questions=len(saved),
+                categories=saved.counts_by_path(),
+                **details,
+            )
+        self.stdout.write(saved.summary())

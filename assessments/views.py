@@ -226,6 +226,8 @@ def review(request, attempt_id):
     attempt = _own_attempt(request, attempt_id)
     if attempt.state == Attempt.State.IN_PROGRESS:
         return redirect("attempt_page", attempt_id=attempt.pk)
+    if attempt.state == Attempt.State.VOID:
+        return redirect("quiz_detail", slug=attempt.quiz.slug)  # nothing was answered
     quiz = attempt.quiz
     shown = []
     versions = QuestionVersions()

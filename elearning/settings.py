@@ -160,6 +160,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles the report queries (their correlated subqueries look costly to
     # the planner) for longer than they then take to run: 0.7 s of a 0.9 s query.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite takes one writer at a time. A transaction that reads and then writes (starting a
+    # quiz, marking a lesson done) would fail at once with "database is locked" when another
+    # wrote meanwhile; taking the write lock when it begins makes it wait its turn instead.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -54,7 +54,8 @@ def page_post(attempt, right_count):
         )
         data["positions"].append(slot.position)
         data[f"q{slot.position}-shown"] = "1"
-        data[f"q{slot.position}"] = right if slot.position <= right_count else wrong
+        chosen = right if slot.position <= right_count else wrong
+        data[f"q{slot.position}"] = attempts.token_of(slot, chosen)  # as the page posts it
     return data
 
 

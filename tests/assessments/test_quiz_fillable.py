@@ -175,6 +175,11 @@ def test_an_old_attempt_without_questions_is_closed_and_does_not_count(drawn_qui
     started = Attempt.objects.exclude(pk=empty.pk).get()
     assert started.slots.count() == 2
     assert response.redirect_chain[-1][0] == reverse("attempt_page", args=[started.pk])
+    # The quiz page lists it as closed, with no review to open.
+    page = client.get(reverse("quiz_detail", args=[drawn_quiz.slug])).content.decode()
+    assert reverse("attempt_review", args=[empty.pk]) not in page
+    review = client.get(reverse("attempt_review", args=[empty.pk]))
+    assert review.url == reverse("quiz_detail", args=[drawn_quiz.slug])
 
 
 def test_page_numbers_that_are_not_numbers_do_not_fail(drawn_quiz, learner):

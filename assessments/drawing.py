@@ -111,19 +111,20 @@ def quiz_shortfalls(quiz, for_authoring=False):
 def draw_questions(quiz, rng=SYSTEM_RANDOM):
     """The questions of a new attempt: the fixed ones in order, then the random draws, all
     live. Raises QuizUnavailable when the quiz cannot be filled; no attempt is half-made."""
-    problems = quiz_shortfalls(quiz)
+    fixed = [item.question_id for item in quiz.fixed_questions.all()]
+    draws = [(draw.category_id, draw.count) for draw in quiz.random_draws.all()]
+    problems = shortfalls(fixed, draws)
     if problems:
         raise QuizUnavailable(problems)
     live = drawable().select_related("live_revision")
-    fixed = [item.question_id for item in quiz.fixed_questions.all()]
     chosen_ids = list(fixed)
-    for draw in quiz.random_draws.all():
+    for category_id, count in draws:
         pool = sorted(
-            live.filter(category_id=draw.category_id)
+            live.filter(category_id=category_id)
             .exclude(pk__in=chosen_ids)
             .values_list("pk", flat=True)
         )
-        chosen_ids += rng.sample(pool, draw.count)
+        chosen_ids += rng.sample(pool, count)
     by_id = live.in_bulk(chosen_ids)
     return [by_id[pk] for pk in chosen_ids]
 
@@ -150,5 +151,7 @@ def quiz_preview(quiz):
     return {
         "fixed": [shown(fixed_by_id[pk]) for pk in fixed_ids if pk in fixed_by_id],
         "pools": pools,
-        "shortfalls": quiz_shortfalls(quiz, for_authoring=True),
+        "shortfalls": shortfalls(
+            fixed_ids, [(draw.category_id, draw.count) for draw in draws], for_authoring=True
+        ),
     }

@@ -69,12 +69,9 @@ def publish_new_questions_of(quiz_pk, revision, user):
     recorded in each question's history."""
     quiz = Quiz.objects.get(pk=quiz_pk)
     if not quiz.live or quiz.live_revision_id != revision.pk:
-        return []
-    published = []
+        return
     for question in new_questions_drawn_by(quiz).order_by("pk"):
         # A never-published question's row is its latest content (Wagtail saves drafts of
         # objects that are not live to the row).
         draft = question.save_revision(user=user, clean=False)
         draft.publish(user=user, skip_permission_checks=True)
-        published.append(question)
-    return published

@@ -169,6 +169,15 @@ class EarlierLessons:
     to_finish: LessonPage | None = None  # the first of them not done in the current round
     last_done_at: object = None  # when the last of them was done
 
+    @classmethod
+    def among(cls, required, done_at):
+        """From the required lessons before it, in order, and {lesson id: when done}."""
+        done = [done_at[other.pk] for other in required if other.pk in done_at]
+        return cls(
+            to_finish=next((other for other in required if other.pk not in done_at), None),
+            last_done_at=max(done, default=None),
+        )
+
 
 def earlier_lessons(officer, lesson, enrolment, course=None):
     """EarlierLessons of `lesson` (empty when the course is taken in any order or `lesson` is
@@ -186,10 +195,8 @@ def earlier_lessons(officer, lesson, enrolment, course=None):
         .order_by("path")
         .only("id", "title", "path", "url_path")
     )
-    return EarlierLessons(
-        to_finish=next((other for other in earlier if other.done_at is None), None),
-        last_done_at=max((other.done_at for other in earlier if other.done_at), default=None),
-    )
+    done_at = {other.pk: other.done_at for other in earlier if other.done_at is not None}
+    return EarlierLessons.among(earlier, done_at)
 
 
 def lesson_readiness(officer, lesson, enrolment, visit, now=None, earlier=None):
@@ -259,14 +266,13 @@ def record_lesson_done(officer, lesson, now=None):
         if missing:
             raise PrerequisitesMissing(missing)
     enrolment = enrol(officer, course)
+    completion = LessonCompletion.objects.filter(officer=officer, lesson=lesson).first()
+    if completion is not None and in_round(completion.completed_at, enrolment.round_started_at):
+        complete_if_done(enrolment)  # done already; what else the course needs may be now
+        return enrolment
     visit = LessonVisit.objects.select_for_update().filter(officer=officer, lesson=lesson).first()
     earlier = earlier_lessons(officer, lesson, enrolment, course)
     readiness = lesson_readiness(officer, lesson, enrolment, visit, now, earlier)
-    since = enrolment.round_started_at
-    completion = LessonCompletion.objects.filter(officer=officer, lesson=lesson).first()
-    if completion is not None and in_round(completion.completed_at, since):
-        complete_if_done(enrolment)  # done already; what else the course needs may be now
-        return enrolment
     if not readiness.ready:
         raise LessonNotReady(readiness)
     _count_time(visit, now)
@@ -392,10 +398,7 @@ def lesson_context(lesson, officer, now=None, record=True):
         earlier = EarlierLessons()
         if lesson.course.specific.lessons_in_order and not lesson.optional:
             required = [s for s in siblings[:position] if not s.optional]
-            earlier = EarlierLessons(
-                to_finish=next((s for s in required if s.pk not in done), None),
-                last_done_at=max((done[s.pk] for s in required if s.pk in done), default=None),
-            )
+            earlier = EarlierLessons.among(required, done)
         visit = None
         if earlier.to_finish is None and record:
             visit = record_lesson_opened(officer, lesson, enrolment, now)

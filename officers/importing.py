@@ -407,8 +407,8 @@ class RowChecker:
                     number,
                     "username",
                     _(
-                        "account “%(value)s” is an administrator's; only an administrator "
-                        "can change it."
+                        "account “%(value)s” has a staff role (trainer, reviewer, HR or "
+                        "administrator); only an administrator can change it."
                     )
                     % {"value": username},
                 )
@@ -551,6 +551,8 @@ def _save(checker, result):
             new_users.append(user)
             checker.users[user.username] = user
         elif values.get("email", "") and user.email != values["email"]:
+            # Bulk updates send no signal: the import writes the audit entry itself.
+            audit.record_account_change(user, by=checker.user, email=(user.email, values["email"]))
             user.email = values["email"]
             changed_users.append(user)
     User.objects.bulk_create(new_users, batch_size=500)

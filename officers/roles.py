@@ -202,13 +202,22 @@ def is_administrator(user):
     return user.is_authenticated and (user.is_superuser or has_role(user, ADMINISTRATOR))
 
 
-def privileged(users):
-    """Accounts only an administrator may change: superusers and Administrators.
+# Roles that open the admin to more than the officers of an area. An account holding one is
+# changed by administrators only (see privileged).
+STAFF_ROLES = (TRAINER, REVIEWER, HR, ADMINISTRATOR)
 
-    HR can set an officer's email, and so reset their password: letting HR do that to an
-    administrator's account would hand them the administrator's rights.
+
+def privileged(users):
+    """Accounts only an administrator may change: superusers, staff users and every account
+    holding a staff role (Trainer, Reviewer, HR, Administrator).
+
+    HR can set an officer's email (and so where a password reset is sent) and their username:
+    letting HR do that to a reviewer's, a trainer's or another HR officer's account would hand
+    them that account's rights. HR change ordinary officers only.
     """
-    return users.filter(Q(is_superuser=True) | Q(groups__name=ADMINISTRATOR))
+    return users.filter(
+        Q(is_superuser=True) | Q(is_staff=True) | Q(groups__name__in=STAFF_ROLES)
+    ).distinct()
 
 
 def hr_scope_of(user):

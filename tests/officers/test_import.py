@@ -940,13 +940,22 @@ def test_hr_can_update_officers_of_their_own_commune(hr_na_sang):
     assert officer("canbo.nasang2").phone == "0987654321"
 
 
-def test_provincial_hr_may_update_an_officer_of_any_commune(hr_province, hr_na_sang):
-    rows = [person(1, username="hr.nasang", full_name="Quàng Văn Sự")]
+def test_provincial_hr_may_update_an_officer_of_any_commune(hr_province, learner):
+    rows = [person(1, username="hocvien.nasang", full_name="Quàng Văn Sự")]
 
     result = import_officers(csv_file(table(rows)), "can-bo.csv", user=hr_province)
 
     assert (result.created, result.updated) == (0, 1)
-    assert officer("hr.nasang").full_name == "Quàng Văn Sự"
+    assert officer("hocvien.nasang").full_name == "Quàng Văn Sự"
+
+
+def test_provincial_hr_cannot_update_the_hr_officer_of_a_commune(hr_province, hr_na_sang):
+    rows = [person(1, username="hr.nasang", full_name="Quàng Văn Sự")]
+
+    problem = only_problem(import_officers(csv_file(table(rows)), "x.csv", user=hr_province))
+
+    assert (problem.row, problem.column) == (2, "Tên đăng nhập")
+    assert officer("hr.nasang").full_name != "Quàng Văn Sự"
 
 
 @pytest.mark.parametrize("role_fixture", ["learner", "trainer"])

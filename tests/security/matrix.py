@@ -47,7 +47,16 @@ def status_of(outcome):
     return OK if outcome == REFUSED else outcome
 
 
-PLACE_LABELS = {"A": "nasang", "B": "muongtung", "C": "laichau", "ADM": "admin_officer"}
+PLACE_LABELS = {
+    "A": "nasang",
+    "B": "muongtung",
+    "C": "laichau",
+    "ADM": "admin_officer",
+    "TRN": "trainer_officer",
+    "REV": "reviewer_officer",
+    "HRC": "hr_commune_officer",
+    "HRP": "hr_province_officer",
+}
 
 
 @dataclass

@@ -30,6 +30,7 @@ that is allowed changes nothing the next cell sees.
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.test import Client, override_settings
@@ -66,13 +67,16 @@ from .matrix import (
     status_of,
     url_of,
 )
-from .world import REACH, ROLES, build_world, officer_name, requested_account
+from .world import PLACES, REACH, ROLES, build_world, officer_name, requested_account
 
 # Short names, so that the table reads as one.
 RE, LOG, ALOG, HOME = REDIRECT, LOGIN, ADMIN_LOGIN, ADMIN_HOME
 F403, F404, F405, SC = FORBIDDEN, NOT_FOUND, NOT_ALLOWED, SCOPED
 ABC = ("A", "B", "C")
 ABC_ADM = ("A", "B", "C", "ADM")
+# Ordinary officers (A, B, C) and the accounts with a staff role (world.STAFF_PLACES), which
+# only an administrator may change, in HR's area or not.
+ACCOUNTS = ("A", "B", "C", "TRN", "REV", "HRC", "HRP", "ADM")
 
 # Columns: anonymous, learner, trainer, reviewer, hr_commune, hr_province, administrator,
 # superuser (world.ROLES).
@@ -118,7 +122,26 @@ ADMIN_ACCESS = (ALOG, ALOG, OK, OK, OK, OK, OK, OK)
 
 
 def officer(w, p):
-    return w.admin_officer if p == "ADM" else w.place(p).officer
+    return w.staff_officers[p] if p in w.staff_officers else w.place(p).officer
+
+
+def account_email(w, p):
+    return (
+        type(officer(w, p).user)
+        .objects.values_list("email", flat=True)
+        .get(pk=officer(w, p).user_id)
+    )
+
+
+def import_file(w, p):
+    """A one-row import over the place's account. Staff accounts are put in Na Sang (A),
+    inside every HR officer's area, so that only the account itself can be the refusal."""
+    unit = w.place(p).unit if p in PLACES else w.place("A").unit
+    content = (
+        "ten_dang_nhap,ho_va_ten,ma_don_vi,email\n"
+        f"{officer(w, p).user.username},Matrix Imported,{unit.code},matrix-import@example.vn\n"
+    )
+    return {"file": SimpleUploadedFile("can-bo.csv", content.encode(), "text/csv")}
 
 
 def pk_of(getter, key="pk"):
@@ -307,8 +330,20 @@ OFFICER_ROWS = [
         },
         state=lambda w, p: Officer.objects.filter(user__username="matrix.new").exists(),
     ),
-    # HR may see the Administrator's record (it is in the province) but never change it.
-    Row("officer:edit", HR_SCOPED_PERMISSION_FIRST, pk_of(officer), places=ABC_ADM),
+    # HR may see the staff accounts' records (in the province, one in the commune) but never
+    # change them: changing the email of a reviewer's account would let HR reset its password.
+    Row("officer:edit", HR_SCOPED_PERMISSION_FIRST, pk_of(officer), places=ACCOUNTS),
+    Row(
+        "officer:edit",
+        HR_SCOPED_POST,
+        pk_of(officer),
+        "POST",
+        ok=RE,
+        places=ACCOUNTS,
+        data=lambda w, p: {**profile_form(officer(w, p)), "email": "matrix-takeover@example.vn"},
+        state=account_email,
+        label="officer:edit.post(email)",
+    ),
     # Moving an officer to a commune of another province: only an administrator may.
     Row(
         "officer:edit",
@@ -339,6 +374,15 @@ OFFICER_ROWS = [
         for name in ("officer:history", "officer:history_results", "officer:usage")
     ],
     Row("officer_import", HR_ADMIN),
+    # An import row over an account: HR's own area's ordinary officers only.
+    Row(
+        "officer_import",
+        (ALOG, ALOG, HOME, HOME, scoped(RE, REFUSED), scoped(RE, REFUSED), RE, RE),
+        method="POST",
+        places=ACCOUNTS,
+        data=import_file,
+        state=account_email,
+    ),
     Row("officer_import_template", HR_ADMIN),
     Row("procedure_accounts_pending", HR_ADMIN, shows=lambda w, p: requested_account(p)),
     *[
@@ -348,8 +392,8 @@ OFFICER_ROWS = [
             pk_of(officer),
             "POST",
             ok=RE,
-            # HR may not link an account to the Administrator's record, even in their area.
-            places=ABC_ADM,
+            # HR may not link an account to a staff account's record, even in their area.
+            places=ACCOUNTS,
             data=lambda w, p: {"account": requested_account(p), "reason": "Matrix"},
             state=officer_state,
         )

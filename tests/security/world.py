@@ -76,6 +76,16 @@ REACH = {
 
 ESSAY = "Matrix essay answer"
 
+# Accounts with a staff role, as places of the rows about changing accounts: the Trainer,
+# the Reviewer, the HR officers of the commune (in A) and of the province, the Administrator.
+STAFF_PLACES = {
+    "TRN": "trainer",
+    "REV": "reviewer",
+    "HRC": "hr_commune",
+    "HRP": "hr_province",
+    "ADM": "administrator",
+}
+
 
 def officer_name(place):
     """A name found nowhere else, to tell whether a page shows this place's officer."""
@@ -127,6 +137,9 @@ class World:
     skill_tag: object
     outbox_event: OutboxEvent
     admin_officer: object
+    # The officer records of the staff roles' users, by place key (STAFF_PLACES): HR may see
+    # some of them, in their area, but change none.
+    staff_officers: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
     # A trainer's change to each of these waits for review: their versioning views have a
     # revision, a workflow state and a task state to show.
@@ -322,9 +335,11 @@ def build_world():
         "C": OfficerFactory(unit=units["C"]),
     }
     places = {key: _place(key, units[key], officers[key], parts, creator) for key in PLACES}
-    admin_officer = users["administrator"].officer
-    admin_officer.procedure_account_requested = requested_account("ADM")
-    admin_officer.save()
+    staff_officers = {key: users[role].officer for key, role in STAFF_PLACES.items()}
+    for key, staff in staff_officers.items():
+        staff.procedure_account_requested = requested_account(key)
+        staff.save()
+    admin_officer = staff_officers["ADM"]
     # Made now, once: the downloads then serve the stored file.
     for place in places.values():
         pdf.ensure_signed_pdf(place.certificate)
@@ -347,6 +362,7 @@ def build_world():
         skill_tag=skill_tag,
         outbox_event=OutboxEvent.objects.filter(certificate=places["A"].certificate).first(),
         admin_officer=admin_officer,
+        staff_officers=staff_officers,
     )
     trainer = users["trainer"]
     for name, reviewed in (("question", question), ("quiz", quiz), ("signingexercise", exercise)):

@@ -39,7 +39,7 @@ def prepare(environment):
         )
 
     manage("migrate", "--no-input")
-    manage("seed_demo")
+    manage("seed_demo", "--throwaway-site")
     manage("collectstatic", "--no-input")
     script = (
         "import django; django.setup();"

@@ -112,7 +112,11 @@ def main():
         environment.pop("DEBUG", None)
         environment.pop("REDIS_URL", None)
         print("Building the demo site (migrate, seed_demo, collectstatic)…", flush=True)
-        for command in (["migrate", "--no-input"], ["seed_demo"], ["collectstatic", "--no-input"]):
+        for command in (
+            ["migrate", "--no-input"],
+            ["seed_demo", "--throwaway-site"],
+            ["collectstatic", "--no-input"],
+        ):
             subprocess.run(
                 [PYTHON, "manage.py", *command],
                 cwd=ROOT,

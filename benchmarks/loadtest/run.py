@@ -142,7 +142,7 @@ def main():
     try:
         print(f"database: {database}")
         seconds = run(environment, "manage.py", "migrate", "--no-input")
-        seconds += run(environment, "manage.py", "seed_demo")
+        seconds += run(environment, "manage.py", "seed_demo", "--throwaway-site")
         seconds += run(
             environment, "manage.py", "generate_synthetic", "--append", "--seed", "7",
             "--officers", str(options.officers), "--communes", str(options.communes),

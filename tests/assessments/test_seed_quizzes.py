@@ -214,7 +214,8 @@ def test_seeding_again_changes_nothing(seeded):
     assert counts() == before
 
 
-def test_the_seed_demo_command_seeds_quizzes_and_attempts_and_can_run_twice(dien_bien):
+def test_the_seed_demo_command_seeds_quizzes_and_attempts_and_can_run_twice(dien_bien, settings):
+    settings.DEBUG = True  # the command seeds in development only
     with translation.override("vi"):  # the command activates Vietnamese; restore afterwards
         call_command("seed_demo", stdout=StringIO())
         before = counts()

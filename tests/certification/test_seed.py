@@ -18,6 +18,7 @@ def test_seed_demo_issues_the_certificates_of_completed_courses_once(settings, t
     settings.CERTIFICATE_SIGNING_KEY = settings.CERTIFICATE_SIGNING_CERT = ""
     settings.CERTIFICATE_SIGNING_CHAIN = ""
     settings.PRIVATE_ROOT = tmp_path
+    settings.DEBUG = True  # the command seeds in development only
 
     with translation.override("vi"):  # the command activates Vietnamese; restore afterwards
         call_command("seed_demo", stdout=StringIO())

@@ -139,7 +139,8 @@ def test_seeding_courses_without_officers_builds_the_catalogue_only(db):
     assert not Enrolment.objects.exists()
 
 
-def test_the_seed_demo_command_seeds_the_courses_too(dien_bien):
+def test_the_seed_demo_command_seeds_the_courses_too(dien_bien, settings):
+    settings.DEBUG = True  # the command seeds in development only
     out = StringIO()
     with translation.override("vi"):  # the command activates Vietnamese; restore afterwards
         call_command("seed_demo", stdout=out)

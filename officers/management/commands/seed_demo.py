@@ -1,6 +1,7 @@
 import logging
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -15,8 +16,29 @@ from officers.demo import DEMO_PASSWORD, demo_officers, seed_demo
 class Command(BaseCommand):
     help = "Create or refresh the demo content (idempotent): Điện Biên units, officers, accounts."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--throwaway-site",
+            action="store_true",
+            help=(
+                "Seed although DEBUG is off: for a throwaway site that no real user can reach "
+                "(the benchmarks' production-like servers)."
+            ),
+        )
+
     def handle(self, *args, **options):
         translation.activate("vi")
+        # The demo accounts, a superuser among them, share the password printed in the README:
+        # on a reachable server anyone could sign in as the administrator.
+        if not settings.DEBUG and not options["throwaway_site"]:
+            raise CommandError(
+                _(
+                    "seed_demo creates accounts, an administrator among them, with the demo "
+                    "password published in the README, so it runs only in development "
+                    "(DEBUG=1, as `make run` sets it). Nothing was created. For a throwaway "
+                    "site that no real user can reach, add --throwaway-site."
+                )
+            )
         # Wagtail logs every page it creates or publishes; here that is one line per demo page.
         logging.getLogger("wagtail").setLevel(logging.WARNING)
         accounts = seed_demo()

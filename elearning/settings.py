@@ -85,7 +85,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "officers.apps.UsersAppConfig",  # wagtail.users, with our username rules
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -1,7 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class OfficersConfig(AppConfig):
+    default = True  # this module holds another app's config too (UsersAppConfig)
     name = "officers"
     verbose_name = _("Officers")
+
+
+class UsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's users app with forms held to our username rules (officers.user_admin);
+    INSTALLED_APPS names this class instead of "wagtail.users"."""
+
+    default = False
+    user_viewset = "officers.user_admin.AccountViewSet"

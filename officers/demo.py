@@ -2,12 +2,13 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from units.loader import load_bundled_dien_bien
 from units.models import AdministrativeUnit, Level
 
-from . import roles
+from . import roles, usernames
 from .models import JobPosition, Officer
 
 DEMO_PASSWORD = "KyNangSo@2026"  # noqa: S105 — in the README; demo data only  # nosec B105
@@ -69,6 +70,10 @@ def seed_demo():
     positions = {p.code: p for p in JobPosition.objects.all()}
     groups = {g.name: g for g in Group.objects.filter(name__in=roles.LABELS)}
     User = get_user_model()
+    names = [row[0] for row in ROLE_ACCOUNTS] + [row[0] for row in demo_officers()]
+    for name, holder in usernames.holders(usernames.canonical(n) for n in names).items():
+        if holder.username not in names:  # `Quantri` made by hand beside the demo's `quantri`
+            raise ValidationError(usernames.taken_message(name, holder, visible=True))
 
     def account(username, full_name, role, unit_code, position_code, title=""):
         user, created = User.objects.get_or_create(username=username)

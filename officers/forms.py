@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -10,7 +9,7 @@ from elearning.uploads import check_upload
 from units.models import AdministrativeUnit
 from units.widgets import UnitSelect
 
-from . import roles
+from . import roles, usernames
 from .models import Officer
 
 
@@ -28,8 +27,7 @@ class OfficerAdminForm(WagtailAdminModelForm):
 
     username = forms.CharField(
         label=_("Username"),
-        max_length=150,
-        validators=[UnicodeUsernameValidator()],
+        max_length=usernames.MAX_LENGTH,
         help_text=_("The officer logs in with this name and sets a password by email."),
     )
 
@@ -47,8 +45,7 @@ class OfficerAdminForm(WagtailAdminModelForm):
 
     def clean_username(self):
         username = self.cleaned_data["username"]
-        if get_user_model().objects.filter(username=username).exists():
-            raise forms.ValidationError(_("This username is taken."))
+        usernames.validate_new_username(username, for_user=self.for_user)
         return username
 
     def clean_phone(self):

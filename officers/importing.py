@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -27,7 +26,7 @@ from audit.recorder import common_unit
 from elearning.db import chunked
 from units.models import AdministrativeUnit
 
-from . import roles
+from . import roles, usernames
 from .models import JobPosition, Officer, national_id_validator, normalize_phone, phone_validator
 from .names import sort_key
 
@@ -326,14 +325,14 @@ class RowChecker:
                 RowProblem(0, "", _("Only HR and administrators can import officers."))
             )
         self.positions = {p.code: p for p in JobPosition.objects.all()}
-        usernames = [v["username"] for _n, v in records]
+        usernames_ = [v["username"] for _n, v in records]
         User = get_user_model()
         self.users = {}
         self.officers = {}
         self.privileged = set()
         # Optional columns a file leaves out are not cleared on officers it updates.
         self.updatable_fields = {"full_name", "unit", "sort_key", *self.headers}
-        for chunk in chunked(usernames):
+        for chunk in chunked(usernames_):
             for user in User.objects.filter(username__in=chunk).select_related(
                 "officer__unit__parent", "officer__job_position"
             ):
@@ -347,6 +346,12 @@ class RowChecker:
                         "username", flat=True
                     )
                 )
+        # Accounts a new username would look like (`Quantri` beside `quantri`).
+        self.lookalikes = {}
+        for chunk in chunked(
+            {usernames.canonical(name) for name in usernames_ if name not in self.users}
+        ):
+            self.lookalikes.update(usernames.holders(chunk))
         self.taken = {}
         for field_name in ("national_id", "procedure_account"):
             values = [v[field_name] for _n, v in records if v.get(field_name)]
@@ -372,21 +377,21 @@ class RowChecker:
         if not username:
             self._problem(number, "username", _("the username is missing."))
         else:
-            try:
-                UnicodeUsernameValidator()(username)
-                if len(username) > 150:
-                    raise ValidationError("too long")
-            except ValidationError:
+            lookalike = self.lookalikes.get(usernames.canonical(username))
+            if username not in self.users and lookalike is not None:
                 self._problem(
                     number,
                     "username",
-                    _(
-                        "“%(value)s” is not a valid username: use at most 150 letters, digits and "
-                        "@ . + - _ without spaces."
-                    )
-                    % {"value": username},
+                    usernames.taken_message(username, lookalike, self._may_see(lookalike)),
                 )
-            self._check_unique_in_file(number, "username", username)
+            elif username not in self.users:  # existing accounts keep their names
+                try:
+                    usernames.check_characters(username)
+                except ValidationError as error:
+                    self._problem(number, "username", error.messages[0])
+            self._check_unique_in_file(
+                number, "username", username, key=usernames.canonical(username)
+            )
             officer = self.officers.get(username)
             # An HR officer may update officers of their area only; an existing account that
             # is no officer (e.g. a superuser) is not theirs either: taking it over would let
@@ -520,8 +525,13 @@ class RowChecker:
                     % {"value": value, "owner": owner},
                 )
 
-    def _check_unique_in_file(self, number, field_name, value):
-        first = self.first_row[field_name].setdefault(value, number)
+    def _may_see(self, account):
+        """Whether the importing user may be told this account's name."""
+        officer = getattr(account, "officer", None)
+        return self.scope is None or (officer is not None and self.scope.contains(officer.unit))
+
+    def _check_unique_in_file(self, number, field_name, value, key=None):
+        first = self.first_row[field_name].setdefault(key or value, number)
         if first != number:
             self._problem(
                 number,

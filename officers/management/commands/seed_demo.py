@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -41,7 +42,10 @@ class Command(BaseCommand):
             )
         # Wagtail logs every page it creates or publishes; here that is one line per demo page.
         logging.getLogger("wagtail").setLevel(logging.WARNING)
-        accounts = seed_demo()
+        try:
+            accounts = seed_demo()
+        except ValidationError as error:
+            raise CommandError(error.messages[0]) from error
         self.stdout.write(
             _("Demo content is ready: %(count)d officers in Điện Biên.")
             % {"count": len(accounts) + len(demo_officers())}

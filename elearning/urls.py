@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from audit import site_history
 from officers import views as officer_views
 from procedure_system.api import api as procedure_api
 
@@ -13,6 +14,9 @@ urlpatterns = [
     # Monitoring: database, cache and task queue (/health/), process up (/health/live/).
     path("health/", include("operations.urls")),
     path("django-admin/", admin.site.urls),
+    # Wagtail's site history, limited to whom it is for (audit/site_history.py): served at the
+    # report's own address, ahead of Wagtail's.
+    path("admin/reports/", include(site_history.urls())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from audit import site_history
+from officers import activation_views
 from officers import views as officer_views
 from procedure_system.api import api as procedure_api
 
@@ -26,6 +27,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/profile/", officer_views.my_profile, name="my_profile"),
+    # A first password with the one-time code HR hands an officer without email.
+    path("accounts/activate/", activation_views.activate_account, name="activate_account"),
     # Two-factor code page, CSP violation reports.
     path("", include("elearning.security.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

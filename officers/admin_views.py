@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
@@ -17,6 +18,7 @@ from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexV
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.widgets.button import Button
 
 import audit
 
@@ -68,7 +70,18 @@ class OfficerCreateView(CreateView):
 
 
 class OfficerEditView(ManageableObjectMixin, EditView):
-    pass
+    @cached_property
+    def header_more_buttons(self):
+        # The way to a first password for an officer without email (officers/activation.py).
+        return [
+            *super().header_more_buttons,
+            Button(
+                _("Activation code"),
+                url=reverse("officer_activation_code", args=[self.object.pk]),
+                icon_name="key",
+                priority=5,
+            ),
+        ]
 
 
 class OfficerDeleteView(ManageableObjectMixin, DeleteView):

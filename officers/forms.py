@@ -28,7 +28,11 @@ class OfficerAdminForm(WagtailAdminModelForm):
     username = forms.CharField(
         label=_("Username"),
         max_length=usernames.MAX_LENGTH,
-        help_text=_("The officer logs in with this name and sets a password by email."),
+        help_text=_(
+            "The officer logs in with this name. For a first password, issue an activation code "
+            "on the officer's page once saved (a slip to print or read out); an officer with "
+            "an email can also use “Forgotten your password?” on the login page."
+        ),
     )
 
     class Meta:

@@ -167,3 +167,36 @@ class Officer(models.Model):
             raise ValidationError(
                 {"unit": _("This unit no longer exists; choose a unit in force today.")}
             )
+
+
+class ActivationCode(models.Model):
+    """A one-time code HR hands an officer (printed or read out) to set their first password,
+    for officers who have no email. One per account: issuing a new one replaces the old.
+    Only a hash is kept; see officers.activation for the rules."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="activation_code",
+    )
+    code_hash = models.CharField(max_length=128)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued"))
+    expires_at = models.DateTimeField(_("expires"))
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("activation code")
+        verbose_name_plural = _("activation codes")
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.user)

@@ -5,7 +5,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from elearning.admin_menu import PermissionMenuItem
 
-from . import admin_views, procedure_accounts
+from . import activation_views, admin_views, procedure_accounts
 from .filters import OfficerFilterSet
 from .forms import OfficerAdminForm
 from .models import Officer
@@ -69,6 +69,11 @@ def register_officer_viewset():
 def register_import_urls():
     return [
         path("officers/import/", admin_views.OfficerImportView.as_view(), name="officer_import"),
+        path(
+            "officers/<int:pk>/activation-code/",
+            activation_views.IssueActivationCodeView.as_view(),
+            name="officer_activation_code",
+        ),
         path(
             "officers/import/template.csv",
             admin_views.import_template,

@@ -68,10 +68,9 @@ def test_a_lookalike_of_an_account_outside_the_area_is_only_said_to_be_taken(
     client, hr_na_sang, dien_bien
 ):
     OfficerFactory(user=UserFactory(username="quantri"), unit=unit("03181"))
-    with translation.override("en"):
-        response = add_officer(logged_in(client, hr_na_sang), "Quantri")
+    response = add_officer(logged_in(client, hr_na_sang), "Quantri")
     (error,) = form_errors(response)
-    assert error == "The username “Quantri” is already taken."
+    assert error == "Tên đăng nhập “Quantri” đã có người dùng."
 
 
 def test_the_officer_form_refuses_letters_of_another_script(client, hr_na_sang, dien_bien):

@@ -40,7 +40,7 @@ from django.utils import timezone
 from certification import demo_ca
 from certification.models import Certificate
 from courses.models import Assignment
-from officers.models import Officer
+from officers.models import ActivationCode, Officer
 from procedure_system.models import ApiClient, OutboxEvent
 
 from .inventory import our_url_names
@@ -210,6 +210,20 @@ SITE_ROWS = [
         data=lambda w, p: {"account": "matrix-new-account"},
     ),
     Row("my_courses", SIGNED_IN),
+    # The activation page is public: a wrong code is refused and changes nothing.
+    Row("activate_account", PUBLIC),
+    Row(
+        "activate_account",
+        (REFUSED,) * 8,
+        method="POST",
+        data=lambda w, p: {
+            "username": w.user("learner").username,
+            "code": "AAAA-AAAA",
+            "new_password1": "Matrix-new-Password-2026",
+            "new_password2": "Matrix-new-Password-2026",
+        },
+        state=lambda w, p: type(w.user("learner")).objects.get(pk=w.user("learner").pk).password,
+    ),
     Row("course_enrol", OFFICERS_POST, pk_of(lambda w, p: w.course, "course_id"), "POST"),
     Row(
         "course_enrol",
@@ -374,6 +388,17 @@ OFFICER_ROWS = [
         for name in ("officer:history", "officer:history_results", "officer:usage")
     ],
     Row("officer_import", HR_ADMIN),
+    # A first password for an officer without email: HR of the area (never for a staff
+    # account) and administrators issue the code; the answer is the printable slip.
+    Row("officer_activation_code", HR_SCOPED_PERMISSION_FIRST, pk_of(officer), places=ACCOUNTS),
+    Row(
+        "officer_activation_code",
+        HR_SCOPED_PERMISSION_FIRST,
+        pk_of(officer),
+        "POST",
+        places=ACCOUNTS,
+        state=lambda w, p: ActivationCode.objects.filter(user=officer(w, p).user).exists(),
+    ),
     # An import row over an account: HR's own area's ordinary officers only.
     Row(
         "officer_import",

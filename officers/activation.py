@@ -83,7 +83,7 @@ def code_for(username):
     """The live code of this username's account, or None."""
     return (
         ActivationCode.objects.select_related("user__officer__unit")
-        .select_for_update()
+        .select_for_update(of=("self",))  # the officer (an outer join) is only read
         .filter(user__username=username, user__is_active=True, expires_at__gt=timezone.now())
         .first()
     )

@@ -35,6 +35,12 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from elearning.media import serve_media
+
+    # Uploaded files in development, never as a page of the site (nginx does the same).
+    urlpatterns += static(settings.MEDIA_URL, serve_media, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A request body over DATA_UPLOAD_MAX_MEMORY_SIZE gets the "too large" page, as from nginx.
+handler400 = "elearning.errors.bad_request"

@@ -221,6 +221,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Each kind of upload has its own limit, checked with its type (see elearning/uploads.py).
 OFFICER_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+# What an officer file may hold, checked while it is read, so that a small file that unpacks
+# into millions of rows (an .xlsx is a ZIP) is refused early, in bounded memory and time:
+# officer rows (the header aside), columns, and the unpacked size and ratio of an .xlsx's parts.
+OFFICER_IMPORT_MAX_ROWS = int(os.environ.get("OFFICER_IMPORT_MAX_ROWS", "20000"))
+OFFICER_IMPORT_MAX_COLUMNS = 50
+OFFICER_IMPORT_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+OFFICER_IMPORT_MAX_ZIP_RATIO = 100
 QUESTION_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "Kỹ năng số"

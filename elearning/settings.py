@@ -11,7 +11,7 @@ Environment variables:
   OTP_REQUIRED_FOR_ADMIN  "1": HR and administrators must use two-factor sign-in (optional).
 
 Operations (built by operations/conf.py; every variable is described in docs/production.md):
-  REDIS_URL      e.g. redis://127.0.0.1:6379/0: shared cache (the API rate limit counts there)
+  REDIS_URL      e.g. redis://127.0.0.1:6379/0: shared cache (the rate limits count there)
                  and cached sessions; this process's memory when unset (development, tests).
   CACHE_KEY_PREFIX, CACHE_TIMEOUT  ("kns", 300 s).
   MEDIA_ROOT, PRIVATE_ROOT  upload directories on disk (media/ and private/).
@@ -321,6 +321,14 @@ AXES_VERBOSE = False  # no banner in every management command's output
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "elearning.security.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "elearning.security.client_ip.client_ip"
+# Public pages a script could call in a loop (elearning/security/rate_limit.py): (requests,
+# seconds) per client address, and for password-reset mails also per e-mail address asked
+# for. Counted in the default cache: Redis in production, shared by every worker.
+RATE_LIMITS = {
+    "certificate_verify": (30, 10 * 60),
+    "password_reset_address": (10, 60 * 60),
+    "password_reset_email": (3, 60 * 60),
+}
 # How many reverse proxies (nginx, a load balancer) stand in front of gunicorn and append to
 # X-Forwarded-For. 0: the header is ignored and the peer address is the client's.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -4,8 +4,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views import account as wagtail_account
 from wagtail.documents import urls as wagtaildocs_urls
 
+from elearning.security.rate_limit import password_reset_limited
 from officers import views as officer_views
 from procedure_system.api import api as procedure_api
 
@@ -13,6 +15,17 @@ urlpatterns = [
     # Monitoring: database, cache and task queue (/health/), process up (/health/live/).
     path("health/", include("operations.urls")),
     path("django-admin/", admin.site.urls),
+    # Both password-reset forms send mail: limited per address and per e-mail asked for.
+    path(
+        "admin/password_reset/",
+        password_reset_limited(wagtail_account.PasswordResetView.as_view()),
+        name="wagtailadmin_password_reset",
+    ),
+    path(
+        "accounts/password_reset/",
+        password_reset_limited(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

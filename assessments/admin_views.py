@@ -106,4 +106,6 @@ class QuestionImportView(PermissionRequiredMixin, WagtailAdminTemplateMixin, For
                 categories=saved.counts_by_path(),
             )
         messages.success(self.request, saved.summary())
+        for skipped in saved.skipped:
+            messages.warning(self.request, skipped)
         return redirect(reverse("wagtailsnippets_assessments_question:list"))

@@ -3,12 +3,14 @@
 Run from the repository root:
 
     .venv/bin/python benchmarks/officer_import.py            # 10,000 rows
-    .venv/bin/python benchmarks/officer_import.py --rows 2000
+    .venv/bin/python benchmarks/officer_import.py --rows 2000 --bomb-rows 50000
 
 The real database is never touched (see throwaway.py).
 
 It prints the figures (rows, seconds, rows per second, database queries) and asserts nothing
-about time: it is a benchmark, not a test.
+about time: it is a benchmark, not a test. Last, an .xlsx "bomb" (a few MB unpacking into
+--bomb-rows rows, 1.2 million by default, as an outside audit sent): the seconds and the peak
+memory (Python allocations, tracemalloc) until it is refused at OFFICER_IMPORT_MAX_ROWS.
 """
 
 import argparse
@@ -17,7 +19,9 @@ import io
 import random
 import sys
 import time
+import tracemalloc
 import unicodedata
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,6 +113,48 @@ def xlsx_bytes(rows):
     return buffer.getvalue()
 
 
+def xlsx_bomb(rows):
+    """An .xlsx with the template's header and `rows` one-cell rows, declaring the whole sheet's
+    size: small packed, tens of MB unpacked."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in source.infolist():
+            if part.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(part, source.read(part))
+                continue
+            header = source.read(part).decode()
+            start, end = header.index("<sheetData>"), header.index("</sheetData>")
+            with archive.open(part.filename, "w") as sheet:
+                sheet.write(header[:start].encode())
+                sheet.write(b'<dimension ref="A1:XFD1048576"/>')
+                sheet.write(header[start:end].encode())
+                for first in range(2, rows + 2, 10_000):
+                    sheet.write(
+                        "".join(
+                            f'<row r="{n}"><c r="A{n}"><v>1</v></c></row>'
+                            for n in range(first, min(first + 10_000, rows + 2))
+                        ).encode()
+                    )
+                sheet.write(header[end:].encode())
+    return buffer.getvalue()
+
+
+def bomb(rows):
+    content = xlsx_bomb(rows)
+    tracemalloc.start()
+    start = time.perf_counter()
+    result = import_officers(content, "bom.xlsx")
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    outcome = str(result.problems[0]) if result.problems else "accepted"
+    return (
+        f"XLSX bomb: {rows:,} rows in {len(content) / 1_048_576:.1f} MB; "
+        f"{seconds:.2f} s, peak memory {peak / 1_048_576:.1f} MB; {outcome}"
+    )
+
+
 class QueryCounter:
     def __init__(self):
         self.count = 0
@@ -135,6 +181,7 @@ def timed(label, rows, content, filename, results):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--bomb-rows", type=int, default=1_200_000)
     args = parser.parse_args()
 
     with throwaway_database() as where:
@@ -170,12 +217,14 @@ def main():
             bad[7_498][7] = "01109000123"  # row 7,500 of the file: an 11-digit CCCD
             timed("bad row 7,500, CSV (refused)", len(rows), csv_bytes(bad), "x.csv", results)
         officers = Officer.objects.count()
+        bombed = bomb(args.bomb_rows)
     print()
     print(f"{'scenario':<38} {'rows':>7} {'seconds':>8} {'rows/s':>8} {'queries':>8}  result")
     for label, count, seconds, queries, outcome in results:
         rate = count / seconds if seconds else float("inf")
         print(f"{label:<38} {count:>7} {seconds:>8.2f} {rate:>8.0f} {queries:>8}  {outcome}")
     print(f"\nOfficers in the database at the end: {officers:,}")
+    print(bombed)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from courses.progress import officer_of
+from elearning.security.rate_limit import rate_limited
 
 from . import pdf
 from .models import CODE_ALPHABET, Certificate
@@ -72,6 +73,7 @@ def verify_lookup(request):
 
 @never_cache
 @require_GET
+@rate_limited("certificate_verify")  # no guessing codes in a loop
 def verify(request, code):
     """Public: anyone holding a certificate (or its QR code) can check it. Shows only what the
     certificate itself says, and its status."""

@@ -11,7 +11,7 @@ Environment variables:
   OTP_REQUIRED_FOR_ADMIN  "1": HR and administrators must use two-factor sign-in (optional).
 
 Operations (built by operations/conf.py; every variable is described in docs/production.md):
-  REDIS_URL      e.g. redis://127.0.0.1:6379/0: shared cache (the API rate limit counts there)
+  REDIS_URL      e.g. redis://127.0.0.1:6379/0: shared cache (the rate limits count there)
                  and cached sessions; this process's memory when unset (development, tests).
   CACHE_KEY_PREFIX, CACHE_TIMEOUT  ("kns", 300 s).
   MEDIA_ROOT, PRIVATE_ROOT  upload directories on disk (media/ and private/).
@@ -221,6 +221,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Each kind of upload has its own limit, checked with its type (see elearning/uploads.py).
 OFFICER_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+# What an officer file may hold, checked while it is read, so that a small file that unpacks
+# into millions of rows (an .xlsx is a ZIP) is refused early, in bounded memory and time:
+# officer rows (the header aside), columns, and the unpacked size and ratio of an .xlsx's parts.
+OFFICER_IMPORT_MAX_ROWS = int(os.environ.get("OFFICER_IMPORT_MAX_ROWS", "20000"))
+OFFICER_IMPORT_MAX_COLUMNS = 50
+OFFICER_IMPORT_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+OFFICER_IMPORT_MAX_ZIP_RATIO = 100
 QUESTION_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "Kỹ năng số"
@@ -314,6 +321,14 @@ AXES_VERBOSE = False  # no banner in every management command's output
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "elearning.security.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "elearning.security.client_ip.client_ip"
+# Public pages a script could call in a loop (elearning/security/rate_limit.py): (requests,
+# seconds) per client address, and for password-reset mails also per e-mail address asked
+# for. Counted in the default cache: Redis in production, shared by every worker.
+RATE_LIMITS = {
+    "certificate_verify": (30, 10 * 60),
+    "password_reset_address": (10, 60 * 60),
+    "password_reset_email": (3, 60 * 60),
+}
 # How many reverse proxies (nginx, a load balancer) stand in front of gunicorn and append to
 # X-Forwarded-For. 0: the header is ignored and the peer address is the client's.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -4,10 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views import account as wagtail_account
 from wagtail.documents import urls as wagtaildocs_urls
 
 from audit import site_history
 from officers import activation_views
+from elearning.security.rate_limit import password_reset_limited
 from officers import views as officer_views
 from procedure_system.api import api as procedure_api
 
@@ -18,6 +20,17 @@ urlpatterns = [
     # Wagtail's site history, limited to whom it is for (audit/site_history.py): served at the
     # report's own address, ahead of Wagtail's.
     path("admin/reports/", include(site_history.urls())),
+    # Both password-reset forms send mail: limited per address and per e-mail asked for.
+    path(
+        "admin/password_reset/",
+        password_reset_limited(wagtail_account.PasswordResetView.as_view()),
+        name="wagtailadmin_password_reset",
+    ),
+    path(
+        "accounts/password_reset/",
+        password_reset_limited(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -42,6 +55,12 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from elearning.media import serve_media
+
+    # Uploaded files in development, never as a page of the site (nginx does the same).
+    urlpatterns += static(settings.MEDIA_URL, serve_media, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A request body over DATA_UPLOAD_MAX_MEMORY_SIZE gets the "too large" page, as from nginx.
+handler400 = "elearning.errors.bad_request"

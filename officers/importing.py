@@ -12,6 +12,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ import audit
 from audit.models import Action
 from audit.recorder import common_unit
 from elearning.db import chunked
+from elearning.uploads import megabytes
 from units.models import AdministrativeUnit
 
 from . import roles, usernames
@@ -116,7 +118,12 @@ def header_key(text):
 
 
 def read_table(content, filename):
-    """Header and rows (lists of strings, with their row numbers) from CSV or XLSX bytes."""
+    """Header and rows (lists of strings, with their row numbers) from CSV or XLSX bytes.
+
+    Rows are read one at a time and the file is refused as soon as it passes a limit
+    (OFFICER_IMPORT_MAX_ROWS, _COLUMNS, and for an .xlsx the unpacked size of its parts): a
+    small file may unpack into millions of rows, which must not hold a worker for minutes.
+    """
     name = filename.lower()
     is_zip = content[:4] == b"PK\x03\x04"
     if name.endswith(".xls") or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -124,13 +131,45 @@ def read_table(content, filename):
             _("This is an old Excel (.xls) file. Save it as Excel Workbook (.xlsx) or CSV UTF-8.")
         )
     if name.endswith(".xlsx") or is_zip:
-        return _read_xlsx(content)
-    if name.endswith(".csv") or name.endswith(".txt"):
-        return _read_csv(content)
-    raise ImportFileError(_("Unsupported file type. Upload a .csv (UTF-8) or .xlsx file."))
+        rows = _bounded(_read_xlsx(content))
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        rows = _bounded(_read_csv(content))
+    else:
+        raise ImportFileError(_("Unsupported file type. Upload a .csv (UTF-8) or .xlsx file."))
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    return rows[0][1], rows[1:]
+
+
+def _bounded(rows):
+    """The rows as a list of (number, cells), refused while being read when there are more
+    than OFFICER_IMPORT_MAX_ROWS officer rows or a row has a value beyond
+    OFFICER_IMPORT_MAX_COLUMNS columns."""
+    max_rows, max_columns = settings.OFFICER_IMPORT_MAX_ROWS, settings.OFFICER_IMPORT_MAX_COLUMNS
+    table = []
+    for number, row in enumerate(rows, start=1):
+        if number > max_rows + 1:  # the header is not an officer
+            raise ImportFileError(
+                _(
+                    "The file has more than %(limit)d officer rows, the most one import may "
+                    "hold. Split it into several files."
+                )
+                % {"limit": max_rows}
+            )
+        if any(value not in (None, "") for value in row[max_columns:]):
+            raise ImportFileError(
+                _(
+                    "Row %(row)d has a value beyond column %(limit)d: an officer file holds "
+                    "only the template's columns."
+                )
+                % {"row": number, "limit": max_columns}
+            )
+        table.append((number, [_cell_text(value) for value in row[:max_columns]]))
+    return table
 
 
 def _read_csv(content):
+    """The CSV's rows, one at a time (the upload's size bounds the text)."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = content.decode("utf-16")
     else:
@@ -147,30 +186,32 @@ def _read_csv(content):
             ) from error
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
     delimiter = max([",", ";", "\t"], key=first_line.count)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as error:
         raise ImportFileError(
             _("The CSV file is malformed: %(error)s") % {"error": error}
         ) from error
-    return rows[0], [(number, row) for number, row in enumerate(rows[1:], start=2)]
 
 
 def _read_xlsx(content):
+    """The first sheet's rows (values), one at a time, after the ZIP's parts are checked."""
     from openpyxl import load_workbook
 
     # A damaged file can fail while opening or only while its sheet is read (bad XML, bad
     # compressed data), so both are inside the same guard.
     try:
+        _check_zip(content)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
-            rows = [
-                (number, [_cell_text(value) for value in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
+            # A sheet may declare any size (<dimension ref="A1:XFD1048576">) and openpyxl pads
+            # each row to it: one column more than allowed is enough to see a value there.
+            limit = settings.OFFICER_IMPORT_MAX_COLUMNS + 1
+            yield from sheet.iter_rows(max_col=limit, values_only=True)
         finally:
             workbook.close()
     except (
@@ -187,9 +228,43 @@ def _read_xlsx(content):
         raise ImportFileError(
             _("The Excel file cannot be opened; it may be damaged. Save it again as .xlsx.")
         ) from error
-    if not rows:
-        raise ImportFileError(_("The file is empty."))
-    return rows[0][1], rows[1:]
+
+
+# A part this small may compress very well (an empty sheet, styles) without harm.
+ZIP_RATIO_FROM_BYTES = 1024 * 1024
+
+
+def _check_zip(content):
+    """Refuse an .xlsx whose parts would unpack into too much, before anything is unpacked.
+
+    The sizes are those the ZIP declares: Python's zipfile never unpacks more than a part
+    declares (it stops there, and the checksum then fails), so they bound the work.
+    """
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        parts = archive.infolist()
+    total = sum(part.file_size for part in parts)
+    limit = settings.OFFICER_IMPORT_MAX_UNZIPPED_BYTES
+    if total > limit:
+        raise ImportFileError(
+            _(
+                "The Excel file unpacks to %(size)s MB, more than the %(limit)s MB an officer "
+                "file may hold. Split it into several files."
+            )
+            % {"size": megabytes(total), "limit": megabytes(limit)}
+        )
+    ratio = settings.OFFICER_IMPORT_MAX_ZIP_RATIO
+    for part in parts:
+        if part.file_size > ZIP_RATIO_FROM_BYTES and part.file_size > ratio * max(
+            part.compress_size, 1
+        ):
+            raise ImportFileError(
+                _(
+                    "The Excel file is refused: its part “%(part)s” unpacks to more than "
+                    "%(ratio)d times its packed size, which no spreadsheet of officers does. "
+                    "Save the list again from Excel as .xlsx."
+                )
+                % {"part": part.filename, "ratio": ratio}
+            )
 
 
 def _cell_text(value):

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.core.files.storage import FileSystemStorage, storages
 
 
@@ -31,3 +31,20 @@ def private_files_are_not_served(app_configs, **kwargs):
                 )
             )
     return problems
+
+
+@register(Tags.caches, deploy=True)
+def cache_is_shared(app_configs, **kwargs):
+    """Rate limits count in the default cache: in one process's memory, each gunicorn worker
+    would count apart and let through as many times more."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if not backend.endswith("LocMemCache"):
+        return []
+    return [
+        Warning(
+            "The default cache is this process's memory: each gunicorn worker counts rate "
+            "limits (certificate checks, password-reset mails, the API) on its own.",
+            hint="Set REDIS_URL to a Redis server every worker shares.",
+            id="operations.W001",
+        )
+    ]

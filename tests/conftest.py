@@ -1,8 +1,16 @@
 import pytest
+from django.core.cache import cache
 
 from officers import roles
 from tests.factories import officer_with_role
 from units.loader import load_bundled_dien_bien
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate-limit counts from one test (the same
+    client address, the same window) must not refuse another's requests."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -41,9 +41,21 @@ def test_production_settings_pass_check_deploy_without_warnings():
         "WARNING",
         SECRET_KEY="a-long-random-production-secret-" + "k7Q2xZ9vB4nM1pL8rT6yW3eH5jD0fG" * 2,
         ALLOWED_HOSTS="kynangso.dienbien.gov.vn",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_workers_would_count_rate_limits_apart():
+    result = run_manage(
+        "check",
+        "--deploy",
+        SECRET_KEY="a-long-random-production-secret-" + "k7Q2xZ9vB4nM1pL8rT6yW3eH5jD0fG" * 2,
+        ALLOWED_HOSTS="kynangso.dienbien.gov.vn",
+    )
+    assert "operations.W001" in result.stdout + result.stderr
+    assert "REDIS_URL" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -46,3 +46,34 @@ def test_production_static_files_are_hashed_and_compressed(tmp_path):
     assert hashed != "css/site.css"
     assert (tmp_path / hashed).exists()
     assert (tmp_path / (hashed + ".gz")).exists()
+
+
+def test_development_media_are_served_sandboxed_and_only_images_inline(rf, tmp_path):
+    from elearning.media import MEDIA_CONTENT_SECURITY_POLICY, serve_media
+
+    (tmp_path / "dang-nhap.html").write_text("<form action='https://x.example'></form>")
+    (tmp_path / "so-do.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+
+    page = serve_media(rf.get("/media/dang-nhap.html"), "dang-nhap.html", document_root=tmp_path)
+    image = serve_media(rf.get("/media/so-do.png"), "so-do.png", document_root=tmp_path)
+
+    for response in (page, image):
+        assert response["Content-Security-Policy"] == MEDIA_CONTENT_SECURITY_POLICY
+        assert response["X-Content-Type-Options"] == "nosniff"
+    assert MEDIA_CONTENT_SECURITY_POLICY.startswith("sandbox; default-src 'none'")
+    assert page["Content-Disposition"] == "attachment"
+    assert not image.get("Content-Disposition", "").startswith("attachment")
+
+
+def test_a_request_body_over_djangos_limit_gets_the_too_large_page(client, settings, trainer):
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    assert client.login(username=trainer.username, password=PASSWORD)
+    response = client.post(reverse("question_import"), {"category": "x" * 4096})
+
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "Tệp gửi lên quá lớn" in page and "The file you sent is too large" in page

@@ -45,6 +45,8 @@ class ParsedCategory:
 class ParsedBank:
     questions: list = field(default_factory=list)
     categories: list = field(default_factory=list)  # categories declared, even when empty
+    # Files the reader left out ("question 3 (“…”): file “x.html” was not imported: …").
+    skipped: list = field(default_factory=list)
 
 
 class InterchangeError(Exception):

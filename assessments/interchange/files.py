@@ -1,10 +1,12 @@
-"""The files of a question bank: images as Wagtail images, the rest as QuestionFile rows.
+"""The files of a question bank: images as Wagtail images, or QuestionFile rows when linked.
 
 Moodle XML carries a question's files base64-encoded in <file> elements, and its HTML refers to
 them as "@@PLUGINFILE@@/name". On import, a file that an <img> shows becomes a Wagtail image
 (in the "Ngân hàng câu hỏi" collection) and the <img> an image embed, exactly what Draftail
-writes when a trainer inserts an image, so that editing the question later keeps it. Any other
-file stays a QuestionFile row, referred to by its URL. Export turns both back into references.
+writes when a trainer inserts an image, so that editing the question later keeps it. An image
+the text only links to becomes a QuestionFile row, referred to by its URL. Only images are
+taken, by their content (the reader refuses other files, or leaves out those no text refers
+to). Export turns both back into references.
 """
 
 import hashlib

@@ -60,6 +60,7 @@ def read_xml(text):
     bank = reader.read(root)
     if reader.problems:
         raise InterchangeError(reader.problems)
+    bank.skipped = reader.skipped
     return bank
 
 
@@ -84,6 +85,7 @@ def _parse(text):
 class _Reader:
     def __init__(self):
         self.problems = []
+        self.skipped = []  # files left out, for the import report
 
     def read(self, root):
         bank = ParsedBank()
@@ -155,21 +157,46 @@ class _Reader:
         question.files = [ParsedFile(name, content) for name, content in files.items()]
         for parsed_file in question.files:
             _link_references(question, parsed_file.name)
-        self.check_images(question, where)
+        question.files = self.checked_files(question, where)
         return question
 
-    def check_images(self, question, where):
-        """The files <img> tags show become Wagtail images: they must be images it takes."""
-        shown = set().union(*map(shown_files, _html_texts(question)))
+    def checked_files(self, question, where):
+        """The files the question keeps: only images, checked by their content as an upload
+        in the admin is. Files are served from the site's own address, so anything else (a
+        web page with a login form, a script) would speak in the site's name. A file <img>
+        tags show becomes a Wagtail image; one the text only links to (the full-size picture)
+        a question file. A file the question never refers to is left out and reported (Moodle
+        keeps the files of deleted text); a file it refers to that is not an image refuses
+        the import, as the question would point to nothing."""
+        texts = _html_texts(question)
+        shown = set().union(*map(shown_files, texts))
+        kept = []
         for parsed_file in question.files:
-            if parsed_file.name not in shown:
+            name = parsed_file.name
+            values = {"where": where, "name": name}
+            if name not in shown and not any(mentions(text, PLUGINFILE + name) for text in texts):
+                self.skipped.append(
+                    _("%(where)s: file “%(name)s” was not imported: the question does not show it")
+                    % values
+                )
                 continue
-            reason = image_problem(parsed_file.name, parsed_file.content)
-            if reason:
+            reason = image_problem(name, parsed_file.content)
+            if reason and name in shown:
                 self.problem(
                     _("%(where)s: image “%(name)s” cannot be used: %(reason)s")
-                    % {"where": where, "name": parsed_file.name, "reason": reason}
+                    % {**values, "reason": reason}
                 )
+            elif reason:
+                self.problem(
+                    _(
+                        "%(where)s: file “%(name)s” cannot be imported: a question can carry "
+                        "only images (%(reason)s). Put other files in the document library and "
+                        "link to them there."
+                    )
+                    % {**values, "reason": reason}
+                )
+            kept.append(parsed_file)
+        return kept
 
     def multichoice(self, element, question, files, where):
         single = self.boolean(element.findtext("single"), True, where)

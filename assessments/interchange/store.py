@@ -3,10 +3,11 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import ngettext
 from wagtail.images import get_image_model
+
+from elearning.uploads import sanitized_image_file
 
 from ..models import Answer, Question, QuestionCategory, QuestionFile
 from ..rich_text import image_embed
@@ -35,6 +36,7 @@ class SavedBank:
 
     questions: list = field(default_factory=list)
     placements: list = field(default_factory=list)  # (QuestionCategory, number of questions)
+    skipped: list = field(default_factory=list)  # the reader's messages about files left out
 
     def __iter__(self):
         return iter(self.questions)
@@ -115,7 +117,7 @@ def save_bank(bank, category_path, *, user=None, categories_from_file=True):
             if declared.description and not category.description:
                 category.description = declared.description
                 category.save(update_fields=["description"])
-    saved = SavedBank()
+    saved = SavedBank(skipped=list(bank.skipped))
     used, counts = {}, Counter()
     for parsed in bank.questions:
         category = category_for(parsed.category)
@@ -156,15 +158,15 @@ def _save_question(parsed, category, user):
     texts = [question.text, question.general_feedback, *(t for pair in answers for t in pair)]
     urls = {}
     for parsed_file in parsed.files:
-        # Files no <img> shows, and images also referred to otherwise (a link to the
-        # full-size picture), are kept as they are.
+        # Images the text links to (the full-size picture) are also question files, served
+        # from /media/: re-encoded as every stored image (the reader took only images).
         if parsed_file.name not in html.images or any(
             mentions(text, PLUGINFILE + parsed_file.name) for text in texts
         ):
             stored = QuestionFile.objects.create(
                 question=question,
                 name=parsed_file.name,
-                file=ContentFile(parsed_file.content, name=parsed_file.name),
+                file=sanitized_image_file(parsed_file.name, parsed_file.content),
             )
             urls[PLUGINFILE + parsed_file.name] = stored.file.url
     if urls:

@@ -250,12 +250,14 @@ def test_an_embed_wagtail_cannot_expand_does_not_break_the_page(db, photo):
 # Moodle XML import and export ---------------------------------------------------------------
 
 PICTURE = png(1200, 900, (20, 90, 160))
-FORM = b"%PDF-1.4\n% form\n"
+# The full-size picture the feedback links to (not shown by an <img>).
+FULL_SIZE = png(40, 30, (200, 120, 40))
 
 
 def bank_xml(picture=PICTURE, picture_name="o ky so.png"):
     encoded = base64.b64encode(picture).decode()
     reference = "@@PLUGINFILE@@/" + quote(picture_name)
+    full_size = base64.b64encode(FULL_SIZE).decode()
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <quiz>
   <question type="category">
@@ -268,8 +270,8 @@ def bank_xml(picture=PICTURE, picture_name="o ky so.png"):
       <file name="{picture_name}" path="/" encoding="base64">{encoded}</file>
     </questiontext>
     <generalfeedback format="html">
-      <text><![CDATA[<p>Điền <a href="@@PLUGINFILE@@/mau-don.pdf">mẫu đơn</a>.</p>]]></text>
-      <file name="mau-don.pdf" path="/" encoding="base64">{base64.b64encode(FORM).decode()}</file>
+      <text><![CDATA[<p>Xem <a href="@@PLUGINFILE@@/so-do-lon.png">sơ đồ lớn</a>.</p>]]></text>
+      <file name="so-do-lon.png" path="/" encoding="base64">{full_size}</file>
     </generalfeedback>
     <single>true</single>
     <answer fraction="100"><text>Ô chữ ký</text>
@@ -309,10 +311,10 @@ def test_import_makes_wagtail_images_embedded_with_their_alt_text(db):
     assert question.text == (
         "<p>Ký vào ô nào?</p><p>" + image_embed(image.pk, "Ô ký số & ngày") + "</p>"
     )
-    # The PDF stays a question file, linked by its URL.
-    form = QuestionFile.objects.get(question=question)
-    assert form.name == "mau-don.pdf"
-    assert f'<a href="{form.file.url}">mẫu đơn</a>' in question.general_feedback
+    # The linked picture is a question file, linked by its URL.
+    linked = QuestionFile.objects.get(question=question)
+    assert linked.name == "so-do-lon.png"
+    assert f'<a href="{linked.file.url}">sơ đồ lớn</a>' in question.general_feedback
     # Embeds written in the file itself are dropped: only the import makes embeds.
     odd.refresh_from_db()
     assert "<embed" not in odd.text and "Đúng?" in odd.text
@@ -371,10 +373,10 @@ def test_export_writes_images_back_as_base64_files_and_reimport_is_equal(db):
         f'<file name="o ky so.png" path="/" encoding="base64">'
         f"{base64.b64encode(PICTURE).decode()}</file></questiontext>"
     ) in exported
-    assert '<a href="@@PLUGINFILE@@/mau-don.pdf">' in exported
+    assert '<a href="@@PLUGINFILE@@/so-do-lon.png">' in exported
     assert (
-        f'<file name="mau-don.pdf" path="/" encoding="base64">'
-        f"{base64.b64encode(FORM).decode()}</file></generalfeedback>"
+        f'<file name="so-do-lon.png" path="/" encoding="base64">'
+        f"{base64.b64encode(FULL_SIZE).decode()}</file></generalfeedback>"
     ) in exported
 
     # Imported with its categories, the file would put the copy back into "Ngân hàng".
@@ -398,7 +400,7 @@ def test_export_writes_images_back_as_base64_files_and_reimport_is_equal(db):
     assert [dataclasses.replace(q, category="") for q in again.questions] == [
         dataclasses.replace(q, category="") for q in original.questions
     ]
-    assert [f.name for f in original.questions[0].files] == ["o ky so.png", "mau-don.pdf"]
+    assert [f.name for f in original.questions[0].files] == ["o ky so.png", "so-do-lon.png"]
 
 
 def test_a_trainers_image_is_exported_under_its_title(db, photo):
@@ -514,7 +516,7 @@ def test_gift_export_names_the_image_it_cannot_carry(db):
 
     assert "@@PLUGINFILE@@" not in written and "base64" not in written
     assert "[image\\: Ô ký số &amp; ngày]" in written
-    assert "Điền mẫu đơn." in written
+    assert "Xem sơ đồ lớn." in written
     [question, _odd] = read_gift(written).questions
     assert question.text == "<p>Ký vào ô nào?</p><p>[image: Ô ký số &amp; ngày]</p>"
     assert question.files == []

@@ -59,3 +59,5 @@ class Command(BaseCommand):
                 **details,
             )
         self.stdout.write(saved.summary())
+        for skipped in saved.skipped:
+            self.stdout.write(skipped)

@@ -24,6 +24,8 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -46,6 +48,7 @@ from assessments.signatures import (
     check_signed_pdf,
     parse_trust_roots,
 )
+from assessments.submissions import KEPT_FILES
 from courses.blocks import SigningExerciseBlock
 from courses.models import Enrolment, LessonPage
 from tests.courses.pages import make_course, publish
@@ -855,6 +858,65 @@ def test_the_upload_needs_the_csrf_token(learner, exercise, signed_pdf):
     client.login(username=learner.username, password=PASSWORD)
     assert upload(client, exercise, signed_pdf).status_code == 403
     assert not SigningSubmission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_the_latest_files_are_kept_and_every_result_stays(
+    client, learner, exercise, signed_pdf, settings, django_capture_on_commit_callbacks
+):
+    client.login(username=learner.username, password=PASSWORD)
+    stored = []
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, exercise, signed_pdf, name="dat.pdf")
+        stored.append(SigningSubmission.objects.latest("pk").file.name)
+        for number in range(KEPT_FILES + 2):
+            upload(client, exercise, b"%PDF-1.7 not signed", name=f"lan-{number}.pdf")
+            stored.append(SigningSubmission.objects.latest("pk").file.name)
+    submissions = list(SigningSubmission.objects.order_by("pk"))
+    assert len(submissions) == KEPT_FILES + 3  # every result is kept
+    # The latest five files stay, and the passing one that completes the course.
+    in_storage = [(settings.PRIVATE_ROOT / name).exists() for name in stored]
+    assert in_storage == [True, False, False] + [True] * KEPT_FILES
+    assert [bool(s.file) for s in submissions] == in_storage
+    assert submissions[0].passed
+    page = client.get(reverse("signing_exercise", args=[exercise.slug])).content.decode()
+    assert "lan-0.pdf" in page  # its result is still listed
+
+
+@pytest.mark.django_db
+def test_the_submissions_list_is_paginated_and_bad_pages_do_not_fail(
+    client, learner, exercise, django_assert_max_num_queries
+):
+    def add(count):
+        SigningSubmission.objects.bulk_create(
+            SigningSubmission(
+                exercise=exercise,
+                officer=learner.officer,
+                original_name=f"tep-{number:03d}.pdf",
+                submitted_at=NOW - timedelta(minutes=number),
+                checks=[],
+            )
+            for number in range(SigningSubmission.objects.count(), count)
+        )
+
+    client.login(username=learner.username, password=PASSWORD)
+    url = reverse("signing_exercise", args=[exercise.slug])
+    add(3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add(230)
+    with django_assert_max_num_queries(len(few)):  # the same queries for 230 as for 3
+        first = client.get(url).content.decode()
+    assert "tep-000.pdf" in first and "tep-009.pdf" in first
+    assert "tep-010.pdf" not in first
+    assert "?page=2" in first
+    last = client.get(url, {"page": 23}).content.decode()
+    assert "tep-229.pdf" in last and "tep-000.pdf" not in last
+    for bad in ("abc", "0", "-1", "99999999999999999999999"):
+        response = client.get(url, {"page": bad})
+        assert response.status_code == 200, bad
+    assert "tep-229.pdf" in client.get(url, {"page": "99999999999999999999999"}).content.decode()
+    assert "tep-000.pdf" in client.get(url, {"page": "abc"}).content.decode()
 
 
 # --- Lessons and course completion --------------------------------------------------------

@@ -1,25 +1,22 @@
 """Learner pages of the signing exercise: the instructions, the upload of the signed PDF, and
-what the check found. An officer only ever sees their own submissions; the uploaded files are
-kept for the record and never served."""
-
-import logging
-import uuid
+what the check found. An officer only ever sees their own submissions, a page at a time; the
+uploaded files are kept for the record (see ``submissions``) and never served."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from . import signatures
-from .completion import exercise_round_started, on_submission_checked, passed_submissions
+from .completion import exercise_round_started, passed_submissions
 from .models import SigningExercise, SigningSubmission
+from .submissions import KEPT_FILES, LATEST_FIRST, record_submission
 from .views import _officer
 
-logger = logging.getLogger(__name__)
+# A phone screen's worth: the list sits under the upload form.
+SUBMISSIONS_PER_PAGE = 10
 
 
 class SignedPdfForm(forms.Form):
@@ -45,37 +42,11 @@ class SignedPdfForm(forms.Form):
         return upload
 
 
-def record_submission(exercise, officer, upload, now=None):
-    """Check the uploaded PDF, keep it with the report, and complete courses it finishes."""
-    data = upload.read()
-    try:
-        roots = exercise.certificates()
-    except signatures.TrustRootError:
-        # clean() refuses such roots; one saved around it trusts nothing rather than crash.
-        logger.error("Signing exercise %s has unreadable trust roots", exercise.slug)
-        roots = []
-    report = signatures.check_signed_pdf(data, roots, now=now)
-    submission = SigningSubmission(
-        exercise=exercise,
-        officer=officer,
-        original_name=(upload.name or "")[-255:],
-        submitted_at=now or timezone.now(),
-        passed=report.passed,
-        checks=report.as_json(),
-    )
-    # An unguessable name: the file is never linked, and must not be found by guessing.
-    submission.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(data), save=False)
-    with transaction.atomic():
-        submission.save()
-        on_submission_checked(submission)
-    return submission
-
-
 def _render(request, exercise, officer, form, shown=None):
-    submissions = list(
-        SigningSubmission.objects.filter(exercise=exercise, officer=officer).order_by(
-            "-submitted_at", "-pk"
-        )
+    mine = SigningSubmission.objects.filter(exercise=exercise, officer=officer)
+    # get_page() turns a page that is not a number, or past the end, into the first or last.
+    submissions = Paginator(mine.order_by(*LATEST_FIRST), SUBMISSIONS_PER_PAGE).get_page(
+        request.GET.get("page")
     )
     report = signatures.SignatureReport.from_json(shown.checks) if shown else None
     return render(
@@ -85,6 +56,7 @@ def _render(request, exercise, officer, form, shown=None):
             "exercise": exercise,
             "form": form,
             "submissions": submissions,
+            "kept_files": KEPT_FILES,
             "has_passed": passed_submissions(officer, exercise_round_started(officer, exercise))
             .filter(exercise=exercise)
             .exists(),

@@ -6,9 +6,17 @@ parameters, not sentences), so it is shown in the language the learner reads it 
 
 Validation is offline: the platform may run in a closed network and must not call out to the
 certificate authorities named in a learner's certificate. The validation context never fetches
-(no OCSP, CRL or AIA requests, ``allow_fetching=False``) and checks revocation in "soft-fail"
-mode: revocation data embedded in the PDF is not consulted, and missing revocation data is not
-an error. This exercise teaches how to sign; it does not decide whether a signature holds in law.
+(no OCSP, CRL or AIA requests, ``allow_fetching=False``); it checks revocation against what the
+PDF carries (CRLs and OCSP responses in its Document Security Store, as PAdES-LT signing tools
+add them) in "soft-fail" mode: a certificate that names where its status is published (as every
+CA's does) and that such data shows revoked fails; missing revocation data is not an error. This
+exercise teaches how to sign; it does not decide whether a signature holds in law.
+
+Files are read strictly first and leniently when that fails: signing tools such as poppler
+(Okular, pdfsig) write files a strict reader refuses (an object's generation 1 with no free
+entry before it) that every PDF viewer opens. What decides is the signature itself: its digest
+over the signed bytes, and what the file adds after them. Bytes after the last ``%%EOF`` are no
+part of any revision, no viewer shows them, and they are dropped before reading.
 """
 
 import asyncio
@@ -20,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from asn1crypto import x509
+from asn1crypto import algos, x509
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -30,8 +38,10 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
 from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +52,14 @@ CLOCK_SKEW = timedelta(minutes=5)
 # Signing software sets either bit for document signatures; pyHanko's default wants
 # non-repudiation only, which some issuers leave out.
 SIGNING_KEY_USAGE = {"digital_signature", "non_repudiation"}
+# pyHanko's own default, stated here because the messages below name its two limits: MD5 and
+# SHA-1 digests are weak, and RSA keys must have at least 2,048 bits.
+ALGORITHM_POLICY = DisallowWeakAlgorithmsPolicy()
+DIGEST_NAMES = {"md2": "MD2", "md5": "MD5", "sha1": "SHA-1"}
+CRYPTO_FAILURES = {
+    AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE,
+    AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
+}
 
 MESSAGES = {
     # The file as a whole.
@@ -76,6 +94,11 @@ MESSAGES = {
         "document again with your signing software."
     ),
     "signature_valid": _("The signature is mathematically valid for the signer's certificate."),
+    "digest_mismatch": _(
+        "The document was changed after it was signed: its content no longer matches the "
+        "signature. Sign the original document again, and do not edit or re-save the file "
+        "after signing."
+    ),
     "signature_invalid": _(
         "The signature is damaged: it does not match the signer's certificate. Sign the "
         "original document again."
@@ -108,6 +131,22 @@ MESSAGES = {
     "cert_revoked": _(
         "The certificate of %(signer)s has been revoked and may no longer be used. Ask its "
         "issuer for a new certificate and sign again."
+    ),
+    "weak_digest": _(
+        "The signature uses the %(algorithm)s hash algorithm, which is no longer secure. In "
+        "your signing software's settings choose SHA-256 as the hash algorithm, then sign "
+        "the document again. Your certificate can stay as it is."
+    ),
+    "weak_key": _(
+        "The certificate of %(signer)s has an RSA key of only %(bits)s bits, which is too "
+        "short to be secure (at least %(minimum)s bits are needed). No setting in the signing "
+        "software can change this: ask %(issuer)s to renew the certificate with a new RSA key "
+        "of at least %(minimum)s bits, then sign with the new certificate."
+    ),
+    "weak_certificate": _(
+        "The certificate of %(signer)s was issued with an algorithm that is no longer secure "
+        "(such as SHA-1, or a short RSA key in its chain). No setting in the signing software "
+        "can change this: ask %(issuer)s for a new certificate, then sign with it."
     ),
     "cert_not_for_signing": _(
         "The certificate of %(signer)s is not meant for signing documents (its key usage "
@@ -274,12 +313,14 @@ def _check_signed_pdf(data, trust_roots, now):
     if b"%PDF-" not in data[:1024]:
         return _fail("not_pdf")
     roots = parse_trust_roots(trust_roots) if isinstance(trust_roots, str) else list(trust_roots)
+    data = _up_to_last_end_of_file(data)
     try:
-        reader = PdfFileReader(io.BytesIO(data))  # strict: no hybrid-reference tricks
-        if reader.encrypted and reader.decrypt("").status == AuthStatus.FAILED:
-            return _fail("encrypted")
-        every = reader.embedded_signatures
-        signatures = reader.embedded_regular_signatures
+        try:
+            reader, every, signatures = _open(data, strict=True)
+        except PdfError:
+            reader, every, signatures = _open(data, strict=False)
+    except PasswordProtected:
+        return _fail("encrypted")
     except PdfError:
         return _fail("unreadable")
     except Exception:
@@ -292,39 +333,83 @@ def _check_signed_pdf(data, trust_roots, now):
     # Document time stamps (PAdES-LTA) are no one's signature; they are not checked here,
     # but they are expected updates after a signature.
     signature_fields = {embedded.field_name for embedded in every}
+    store = _document_security_store(reader)
     checks = [Check("signatures_found", True, {"count": len(signatures)})]
     for embedded in signatures:
-        checks.extend(_check_signature(embedded, roots, signature_fields, now))
+        checks.extend(_check_signature(embedded, roots, store, signature_fields, now))
     return SignatureReport(checks)
 
 
-def _context(roots, now):
+END_OF_FILE = re.compile(rb"%%EOF[\r\n]{0,2}")
+
+
+def _up_to_last_end_of_file(data):
+    # pyHanko looks for the marker only in the last kilobyte; padding or a tool's note after
+    # it hides the marker from pyHanko, but not from viewers.
+    ends = list(END_OF_FILE.finditer(data))
+    return data[: ends[-1].end()] if ends else data
+
+
+class PasswordProtected(Exception):
+    pass
+
+
+def _open(data, strict):
+    """The reader and the file's signatures (all, and those that are not time stamps)."""
+    reader = PdfFileReader(io.BytesIO(data), strict=strict)
+    if reader.encrypted and reader.decrypt("").status == AuthStatus.FAILED:
+        raise PasswordProtected
+    return reader, reader.embedded_signatures, reader.embedded_regular_signatures
+
+
+def _document_security_store(reader):
+    """The PDF's Document Security Store (PAdES validation data), or None."""
+    try:
+        return DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        return None
+    except Exception:  # a damaged store: the signatures are checked without it
+        logger.info("Unreadable Document Security Store in an uploaded PDF", exc_info=True)
+        return None
+
+
+def _context(roots, now, store=None):
     # Offline on purpose (see the module's docstring): nothing is fetched, and revocation is
-    # checked in soft-fail mode, so a missing CRL or OCSP response does not fail a learner.
-    return ValidationContext(
-        trust_roots=list(roots),  # never None: None would mean the system's trust list
-        moment=now,
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
+    # checked in soft-fail mode against the data the PDF carries, so a missing CRL or OCSP
+    # response does not fail a learner but a revoked certificate does.
+    settings = {
+        "trust_roots": list(roots),  # never None: None would mean the system's trust list
+        "moment": now,
+        "allow_fetching": False,
+        "revocation_mode": "soft-fail",
+        "algorithm_usage_policy": ALGORITHM_POLICY,
+    }
+    if store is None:
+        return ValidationContext(**settings)
+    return store.as_validation_context(settings)
 
 
-def _check_signature(embedded, roots, signature_fields, now):
+def _check_signature(embedded, roots, store, signature_fields, now):
     label = embedded.field_name or ""
     try:
         status = validate_pdf_signature(
             embedded,
-            signer_validation_context=_context(roots, now),
+            signer_validation_context=_context(roots, now, store),
             key_usage_settings=KeyUsageConstraints(key_usage=SIGNING_KEY_USAGE),
         )
     except Exception:
         logger.info("Signature %r could not be validated", label, exc_info=True)
         return [Check("signature_unreadable", False, signature=label)]
-    checks = [
-        Check("signature_valid" if status.valid else "signature_invalid", status.valid),
-        _modification_check(status, signature_fields),
-    ]
-    if status.valid:
+    if not status.intact:
+        # The digest over the signed bytes differs: whatever the signature's own validity,
+        # the document is not the one that was signed.
+        checks = [Check("digest_mismatch", False)]
+    else:
+        checks = [
+            Check("signature_valid" if status.valid else "signature_invalid", status.valid),
+            _modification_check(status, signature_fields),
+        ]
+    if status.valid and status.intact:
         checks.append(_trust_check(status, roots, now))
     checks.append(_time_check(status, now))
     for check in checks:
@@ -335,8 +420,6 @@ def _check_signature(embedded, roots, signature_fields, now):
 def _modification_check(status, signature_fields):
     """Unchanged since signing: the signature covers the whole file, or what follows it in
     the file adds only signatures (or their validation data) and changes no content."""
-    if not status.intact:  # bytes inside the signed range were changed
-        return Check("modified", False)
     if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
         return Check("unmodified", True)
     diff = status.diff_result
@@ -372,6 +455,8 @@ def _trust_check(status, roots, now):
         return Check(
             "cert_not_yet_valid", False, {**params, "not_before": _moment(cert.not_valid_before)}
         )
+    if status.trust_problem_indic in CRYPTO_FAILURES:
+        return _weak_algorithm_check(status, params)
     usage = cert.key_usage_value
     if (
         status.trust_problem_indic == AdESIndeterminate.CHAIN_CONSTRAINTS_FAILURE
@@ -380,6 +465,31 @@ def _trust_check(status, roots, now):
     ):
         return Check("cert_not_for_signing", False, params)
     return Check("untrusted", False, {**params, "issuer": _name(cert.issuer)})
+
+
+def _weak_algorithm_check(status, params):
+    """Which algorithm the policy refused, and so who can fix it: the hash algorithm is a
+    setting of the signing software; a key's length is fixed in the certificate, and so is
+    the algorithm the issuer signed the certificate with."""
+    cert = status.signing_cert
+    params = {**params, "issuer": _name(cert.issuer)}
+    key = cert.public_key
+    if key.algorithm == "rsa" and key.bit_size < ALGORITHM_POLICY.rsa_key_size_threshold:
+        return Check(
+            "weak_key",
+            False,
+            {**params, "bits": key.bit_size, "minimum": ALGORITHM_POLICY.rsa_key_size_threshold},
+        )
+    digests = {status.md_algorithm}
+    try:
+        mechanism = algos.SignedDigestAlgorithm({"algorithm": status.pkcs7_signature_mechanism})
+        digests.add(mechanism.hash_algo)
+    except ValueError:  # a mechanism that names no hash (RSASSA-PSS, EdDSA)
+        pass
+    weak = sorted(digests & ALGORITHM_POLICY.weak_hash_algos)
+    if weak:
+        return Check("weak_digest", False, {"algorithm": DIGEST_NAMES.get(weak[0], weak[0])})
+    return Check("weak_certificate", False, params)
 
 
 def _time_check(status, now):

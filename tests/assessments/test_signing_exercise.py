@@ -6,26 +6,37 @@ a small hand-written PDF, and signatures made with pyHanko's SimpleSigner.
 
 import asyncio
 import io
+import shutil
+import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from asn1crypto import algos as asn1_algos
+from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
+from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfStrictReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import copy_into_new_writer
 from pyhanko.sign import signers
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from assessments.models import SigningExercise, SigningSubmission
@@ -37,6 +48,7 @@ from assessments.signatures import (
     check_signed_pdf,
     parse_trust_roots,
 )
+from assessments.submissions import KEPT_FILES
 from courses.blocks import SigningExerciseBlock
 from courses.models import Enrolment, LessonPage
 from tests.courses.pages import make_course, publish
@@ -44,6 +56,8 @@ from tests.courses.reading import read
 from tests.factories import PASSWORD, OfficerFactory, UserFactory
 
 NOW = datetime.now(UTC)
+CRL_URL = "http://crl.ca-thu-nghiem.invalid/root.crl"
+OCSP_URL = "http://ocsp.ca-thu-nghiem.invalid/"
 
 
 # --- Certificates -------------------------------------------------------------------------
@@ -103,11 +117,21 @@ class Authority:
         return asn1_x509.Certificate.load(self.cert.public_bytes(serialization.Encoding.DER))
 
     def issue(
-        self, common_name, valid_from=None, valid_until=None, usage=None, extra=(), rsa_key=False
+        self,
+        common_name,
+        valid_from=None,
+        valid_until=None,
+        usage=None,
+        extra=(),
+        rsa_key=False,
+        rsa_bits=2048,
     ):
-        """A key and certificate issued by this authority, as asn1crypto objects."""
+        """A key and certificate issued by this authority, as asn1crypto objects.
+
+        Like a real CA's, the certificate names where its CRL and OCSP responder are (never
+        reached: the check is offline, and reads only what the PDF carries)."""
         if rsa_key:
-            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            key = rsa.generate_private_key(public_exponent=65537, key_size=rsa_bits)
         else:
             key = ec.generate_private_key(ec.SECP256R1())
         builder = (
@@ -122,6 +146,27 @@ class Authority:
             .add_extension(
                 usage or _key_usage(digital_signature=True, content_commitment=True),
                 critical=True,
+            )
+            .add_extension(
+                x509.CRLDistributionPoints(
+                    [
+                        x509.DistributionPoint(
+                            [x509.UniformResourceIdentifier(CRL_URL)], None, None, None
+                        )
+                    ]
+                ),
+                critical=False,
+            )
+            .add_extension(
+                x509.AuthorityInformationAccess(
+                    [
+                        x509.AccessDescription(
+                            AuthorityInformationAccessOID.OCSP,
+                            x509.UniformResourceIdentifier(OCSP_URL),
+                        )
+                    ]
+                ),
+                critical=False,
             )
         )
         for extension in extra:
@@ -140,6 +185,9 @@ class Authority:
 
     def signer(self, common_name, **validity):
         key, cert = self.issue(common_name, **validity)
+        return self.signer_for(key, cert)
+
+    def signer_for(self, key, cert):
         return signers.SimpleSigner(
             signing_cert=cert,
             signing_key=key,
@@ -304,15 +352,20 @@ def test_trust_roots_may_be_given_as_pem_text(signed_pdf, root):
     assert check_signed_pdf(signed_pdf, root.pem).passed
 
 
-def test_bytes_changed_inside_the_signed_range_fail_as_modified(signed_pdf, root):
+def test_bytes_changed_inside_the_signed_range_say_the_document_was_changed(signed_pdf, root):
     tampered = signed_pdf.replace(b"so 1/QD", b"so 7/QD")
     assert tampered != signed_pdf
     report = check_signed_pdf(tampered, [root.asn1])
     assert not report.passed
-    assert "modified" in failed(report)
-    modified = next(check for check in report.checks if check.code == "modified")
+    # The signature over the signed attributes still verifies, but the document's digest no
+    # longer matches: no "signature valid" tick may be shown for it.
+    assert failed(report) == {"digest_mismatch"}
+    assert "signature_valid" not in codes(report)
+    mismatch = next(check for check in report.checks if check.code == "digest_mismatch")
     with translation.override("en"):
-        assert modified.message.startswith("The document was changed after it was signed.")
+        assert mismatch.message.startswith("The document was changed after it was signed")
+    with translation.override("vi"):
+        assert mismatch.message.startswith("Tài liệu đã bị thay đổi sau khi ký")
 
 
 def test_changing_the_page_in_an_incremental_update_fails_as_modified(signed_pdf, root):
@@ -448,6 +501,204 @@ def test_the_report_is_stored_as_codes_and_shown_in_the_readers_language(signed_
         found = Check.from_dict({"code": "signatures_found", "ok": True, "params": {"count": 2}})
         assert found.message == ("The document has 2 digital signatures; each of them is checked.")
         assert Check("a_retired_code", False).message == "a_retired_code"
+
+
+# --- Weak algorithms: who can fix them ----------------------------------------------------
+
+
+def test_a_sha1_digest_names_the_setting_in_the_signing_software(signer, root):
+    writer = IncrementalPdfFileWriter(io.BytesIO(make_pdf()))
+    meta = signers.PdfSignatureMetadata(field_name="Chu ky 1", md_algorithm="sha1")
+    data = signers.sign_pdf(writer, meta, signer=signer).getvalue()
+    report = check_signed_pdf(data, [root.asn1])
+    assert failed(report) == {"weak_digest"}  # not "untrusted": the certificate is fine
+    weak = next(check for check in report.checks if check.code == "weak_digest")
+    assert weak.params == {"algorithm": "SHA-1"}
+    with translation.override("vi"):
+        assert "SHA-1" in weak.message and "chọn SHA-256" in weak.message
+        assert "phần mềm ký" in weak.message
+
+
+def test_a_short_rsa_key_needs_a_new_certificate_not_a_setting(root):
+    key, cert = root.issue("Lò Văn Cán", rsa_key=True, rsa_bits=1024)
+    report = check_signed_pdf(sign(make_pdf(), root.signer_for(key, cert)), [root.asn1])
+    assert failed(report) == {"weak_key"}
+    weak = next(check for check in report.checks if check.code == "weak_key")
+    assert weak.params == {
+        "signer": "Lò Văn Cán",
+        "issuer": root.cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value,
+        "bits": 1024,
+        "minimum": 2048,
+    }
+    with translation.override("vi"):
+        assert "1024 bit" in weak.message and "2048 bit" in weak.message
+        assert "cấp lại chứng thư" in weak.message
+
+
+def test_a_certificate_issued_with_sha1_needs_a_new_certificate(root):
+    key, cert = root.issue("Lò Văn Cán")
+    # cryptography no longer signs certificates with SHA-1: re-sign the same contents here.
+    tbs = cert["tbs_certificate"].copy()
+    tbs["signature"] = asn1_algos.SignedDigestAlgorithm({"algorithm": "sha1_ecdsa"})
+    signature = root.key.sign(tbs.dump(force=True), ec.ECDSA(hashes.SHA1()))  # noqa: S303
+    sha1_cert = asn1_x509.Certificate(
+        {
+            "tbs_certificate": tbs,
+            "signature_algorithm": tbs["signature"],
+            "signature_value": signature,
+        }
+    )
+    report = check_signed_pdf(sign(make_pdf(), root.signer_for(key, sha1_cert)), [root.asn1])
+    assert failed(report) == {"weak_certificate"}
+    with translation.override("en"):
+        message = next(c for c in report.checks if c.code == "weak_certificate").message
+        assert "No setting in the signing software can change this" in message
+
+
+# --- Revocation data carried by the PDF ---------------------------------------------------
+
+
+def revocation_list(authority, *revoked_certs):
+    """A CRL from `authority`, as asn1crypto, listing the given certificates as revoked."""
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(authority.cert.subject)
+        .last_update(NOW - timedelta(hours=1))
+        .next_update(NOW + timedelta(days=7))
+    )
+    for cert in revoked_certs:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(cert.serial_number)
+            .revocation_date(NOW - timedelta(minutes=30))
+            .build()
+        )
+    crl = builder.sign(authority.key, hashes.SHA256())
+    return asn1_crl.CertificateList.load(crl.public_bytes(serialization.Encoding.DER))
+
+
+def ocsp_response(authority, cert, revoked):
+    """An OCSP response signed by the authority itself about `cert`, as asn1crypto."""
+    subject = x509.load_der_x509_certificate(cert.dump())
+    builder = ocsp.OCSPResponseBuilder().add_response(
+        cert=subject,
+        issuer=authority.cert,
+        algorithm=hashes.SHA1(),  # noqa: S303 - the CertID hash most responders still use
+        cert_status=ocsp.OCSPCertStatus.REVOKED if revoked else ocsp.OCSPCertStatus.GOOD,
+        this_update=NOW - timedelta(minutes=10),
+        next_update=NOW + timedelta(days=1),
+        revocation_time=NOW - timedelta(minutes=30) if revoked else None,
+        revocation_reason=x509.ReasonFlags.key_compromise if revoked else None,
+    )
+    builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, authority.cert)
+    response = builder.sign(authority.key, hashes.SHA256())
+    return asn1_ocsp.OCSPResponse.load(response.public_bytes(serialization.Encoding.DER))
+
+
+def with_dss(data, crls=(), ocsps=()):
+    """The signed PDF with a Document Security Store added, as LTV-enabling software does."""
+    out = io.BytesIO(data)
+    DocumentSecurityStore.add_dss(out, None, crls=list(crls), ocsps=list(ocsps))
+    return out.getvalue()
+
+
+def test_a_certificate_revoked_by_a_crl_in_the_pdf_fails(root):
+    key, cert = root.issue("Lò Văn Cán")
+    signed = sign(make_pdf(), root.signer_for(key, cert))
+    assert check_signed_pdf(signed, [root.asn1]).passed  # nothing says otherwise yet
+
+    report = check_signed_pdf(with_dss(signed, crls=[revocation_list(root, cert)]), [root.asn1])
+    assert failed(report) == {"cert_revoked"}
+    with translation.override("vi"):
+        message = next(c for c in report.checks if c.code == "cert_revoked").message
+        assert "Lò Văn Cán" in message and "thu hồi" in message
+
+
+def test_a_certificate_revoked_by_an_ocsp_response_in_the_pdf_fails(root):
+    key, cert = root.issue("Lò Văn Cán")
+    signed = sign(make_pdf(), root.signer_for(key, cert))
+    revoked = with_dss(signed, ocsps=[ocsp_response(root, cert, revoked=True)])
+    assert failed(check_signed_pdf(revoked, [root.asn1])) == {"cert_revoked"}
+
+
+def test_revocation_data_that_vouches_for_the_certificate_passes(root, signer):
+    key, cert = root.issue("Lò Văn Cán")
+    other_key, other = root.issue("Người khác")
+    signed = sign(make_pdf(), root.signer_for(key, cert))
+    good = with_dss(
+        signed,
+        crls=[revocation_list(root, other)],
+        ocsps=[ocsp_response(root, cert, revoked=False)],
+    )
+    report = check_signed_pdf(good, [root.asn1])
+    assert report.passed, [check.message for check in report.checks]
+
+
+# --- Files as other signing tools write them ----------------------------------------------
+
+
+def with_generation_one_object(data):
+    """The PDF with its font object given generation 1 and no free entry before it, as
+    poppler (Okular, pdfsig) writes the objects of the revision it signs."""
+    data = data.replace(b"5 0 obj", b"5 1 obj").replace(b"/F1 5 0 R", b"/F1 5 1 R")
+    head, _, tail = data.rpartition(b" 00000 n \n")
+    return head + b" 00001 n \n" + tail
+
+
+def test_a_file_that_a_strict_reader_refuses_but_viewers_open_is_checked(signer, root):
+    writer = IncrementalPdfFileWriter(
+        io.BytesIO(with_generation_one_object(make_pdf())), strict=False
+    )
+    meta = signers.PdfSignatureMetadata(field_name="Chu ky 1")
+    data = signers.sign_pdf(writer, meta, signer=signer).getvalue()
+    with pytest.raises(PdfStrictReadError):  # what made the check call it "damaged"
+        list(PdfFileReader(io.BytesIO(data)).embedded_regular_signatures)
+    report = check_signed_pdf(data, [root.asn1])
+    assert report.passed, [check.message for check in report.checks]
+    assert "unmodified" in codes(report)
+
+
+def test_bytes_after_the_end_of_the_file_do_not_make_it_damaged(signed_pdf, root):
+    padded = signed_pdf + b"\0" * 4096 + b"Signed with a test tool\r\n"
+    report = check_signed_pdf(padded, [root.asn1])
+    assert report.passed, [check.message for check in report.checks]
+    assert "unmodified" in codes(report)  # the trailing bytes are no part of the document
+
+
+def test_a_change_after_signing_is_still_caught_behind_trailing_bytes(signed_pdf, root):
+    changed = change_page_after_signing(signed_pdf) + b"\0" * 4096
+    assert failed(check_signed_pdf(changed, [root.asn1])) == {"modified"}
+
+
+POPPLER_TOOLS = all(shutil.which(tool) for tool in ("pdfsig", "certutil", "pk12util"))
+
+
+@pytest.mark.skipif(not POPPLER_TOOLS, reason="needs poppler's pdfsig and NSS's certutil")
+def test_a_file_signed_by_poppler_pdfsig_passes(root, tmp_path):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    _pkcs8, asn1_cert = root.issue("Lò Văn Cán", rsa_key=True)
+    cert = x509.load_der_x509_certificate(asn1_cert.dump())
+    key = serialization.load_der_private_key(_pkcs8.dump(), None)
+    (tmp_path / "signer.p12").write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"signer", key, cert, [root.cert], serialization.BestAvailableEncryption(b"pw")
+        )
+    )
+    nss = f"sql:{tmp_path}"
+    for command in (
+        ["certutil", "-N", "-d", nss, "--empty-password"],
+        ["pk12util", "-i", tmp_path / "signer.p12", "-d", nss, "-W", "pw"],
+    ):
+        subprocess.run(command, check=True, capture_output=True)
+    (tmp_path / "in.pdf").write_bytes(make_pdf())
+    subprocess.run(
+        ["pdfsig", "-add-signature", "-nssdir", nss, "-nick", "signer", "-digest", "SHA256"]
+        + [tmp_path / "in.pdf", tmp_path / "signed.pdf"],
+        check=True,
+        capture_output=True,
+    )
+    report = check_signed_pdf((tmp_path / "signed.pdf").read_bytes(), [root.asn1])
+    assert report.passed, [check.message for check in report.checks]
 
 
 # --- Trusted roots of an exercise ---------------------------------------------------------
@@ -607,6 +858,65 @@ def test_the_upload_needs_the_csrf_token(learner, exercise, signed_pdf):
     client.login(username=learner.username, password=PASSWORD)
     assert upload(client, exercise, signed_pdf).status_code == 403
     assert not SigningSubmission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_the_latest_files_are_kept_and_every_result_stays(
+    client, learner, exercise, signed_pdf, settings, django_capture_on_commit_callbacks
+):
+    client.login(username=learner.username, password=PASSWORD)
+    stored = []
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, exercise, signed_pdf, name="dat.pdf")
+        stored.append(SigningSubmission.objects.latest("pk").file.name)
+        for number in range(KEPT_FILES + 2):
+            upload(client, exercise, b"%PDF-1.7 not signed", name=f"lan-{number}.pdf")
+            stored.append(SigningSubmission.objects.latest("pk").file.name)
+    submissions = list(SigningSubmission.objects.order_by("pk"))
+    assert len(submissions) == KEPT_FILES + 3  # every result is kept
+    # The latest five files stay, and the passing one that completes the course.
+    in_storage = [(settings.PRIVATE_ROOT / name).exists() for name in stored]
+    assert in_storage == [True, False, False] + [True] * KEPT_FILES
+    assert [bool(s.file) for s in submissions] == in_storage
+    assert submissions[0].passed
+    page = client.get(reverse("signing_exercise", args=[exercise.slug])).content.decode()
+    assert "lan-0.pdf" in page  # its result is still listed
+
+
+@pytest.mark.django_db
+def test_the_submissions_list_is_paginated_and_bad_pages_do_not_fail(
+    client, learner, exercise, django_assert_max_num_queries
+):
+    def add(count):
+        SigningSubmission.objects.bulk_create(
+            SigningSubmission(
+                exercise=exercise,
+                officer=learner.officer,
+                original_name=f"tep-{number:03d}.pdf",
+                submitted_at=NOW - timedelta(minutes=number),
+                checks=[],
+            )
+            for number in range(SigningSubmission.objects.count(), count)
+        )
+
+    client.login(username=learner.username, password=PASSWORD)
+    url = reverse("signing_exercise", args=[exercise.slug])
+    add(3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add(230)
+    with django_assert_max_num_queries(len(few)):  # the same queries for 230 as for 3
+        first = client.get(url).content.decode()
+    assert "tep-000.pdf" in first and "tep-009.pdf" in first
+    assert "tep-010.pdf" not in first
+    assert "?page=2" in first
+    last = client.get(url, {"page": 23}).content.decode()
+    assert "tep-229.pdf" in last and "tep-000.pdf" not in last
+    for bad in ("abc", "0", "-1", "99999999999999999999999"):
+        response = client.get(url, {"page": bad})
+        assert response.status_code == 200, bad
+    assert "tep-229.pdf" in client.get(url, {"page": "99999999999999999999999"}).content.decode()
+    assert "tep-000.pdf" in client.get(url, {"page": "abc"}).content.decode()
 
 
 # --- Lessons and course completion --------------------------------------------------------

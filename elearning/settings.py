@@ -222,6 +222,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Each kind of upload has its own limit, checked with its type (see elearning/uploads.py).
 OFFICER_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 QUESTION_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+# The "Scope:" line of every spreadsheet's title block (elearning/spreadsheets.py sits below
+# the apps, so it is told where to find the user's area).
+SPREADSHEET_AREA_LABEL = "officers.roles.area_label"
 
 WAGTAIL_SITE_NAME = "Kỹ năng số"
 WAGTAILADMIN_RICH_TEXT_EDITORS = {

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "elearning.security.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "elearning.middleware.PreferredLanguageMiddleware",
+    # Before any view reads them: NUL bytes and numbers beyond 64 bits get a 400 page.
+    "elearning.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

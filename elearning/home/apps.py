@@ -11,6 +11,7 @@ class HomeConfig(AppConfig):
     def ready(self):
         from wagtail.images import get_image_model
 
+        from elearning.choosers import install_id_check
         from elearning.spreadsheets import install_wagtail_writer
         from elearning.uploads import sanitize_new_image_file
 
@@ -20,3 +21,5 @@ class HomeConfig(AppConfig):
         )
         # Wagtail's own listing exports get the BOM, the formula guard and the title block.
         install_wagtail_writer()
+        # Wagtail's choosers answer 500 to an id that is not a number ("?id=abc").
+        install_id_check()

@@ -1,10 +1,6 @@
 """Item analysis of a quiz in the Wagtail admin: a page and an Excel download."""
 
-import io
-import re
-
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -13,19 +9,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.snippets.views.snippets import EditView, IndexView
 
+from elearning import spreadsheets
+
 from .analysis import item_analysis
 from .models import Quiz
 
 PERMISSION = "assessments.change_quiz"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def analysis_url(quiz):
@@ -81,34 +75,16 @@ class QuizAnalysisView(QuizAnalysisMixin, WagtailAdminTemplateMixin, TemplateVie
 
 class QuizAnalysisExportView(QuizAnalysisMixin, View):
     def get(self, request, *args, **kwargs):
-        response = HttpResponse(workbook_bytes(item_analysis(self.quiz)), content_type=XLSX)
-        filename = f"phan-tich-cau-hoi-{self.quiz.slug}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-
-def sheet_title(text):
-    """Excel refuses some characters in sheet names, and more than 31 of them."""
-    return re.sub(r"[\[\]:*?/\\]", " ", str(text))[:31]
-
-
-def append(sheet, values, bold=False):
-    """A row of cells; text stays text (a learner's “=…” answer is not a formula)."""
-    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-        if bold:
-            cell.font = Font(bold=True)
+        return spreadsheets.download(
+            workbook_bytes(item_analysis(self.quiz)),
+            f"phan-tich-cau-hoi-{self.quiz.slug}.xlsx",
+            spreadsheets.XLSX_TYPE,
+        )
 
 
 def workbook_bytes(analysis):
     """The analysis as an .xlsx: a summary, one row per question, one row per option."""
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = sheet_title(_("Summary"))
-    append(summary, [_("Quiz"), analysis.quiz.title], bold=True)
-    for label, value in [
+    summary = [
         (_("Finished attempts"), analysis.attempts),
         (_("Officers"), analysis.officers),
         (_("Mean score (%)"), analysis.mean_percent),
@@ -116,89 +92,81 @@ def workbook_bytes(analysis):
         (_("Attempts passed (%)"), analysis.pass_rate),
         (_("Officers who passed"), analysis.officers_passed),
         (_("Pass mark (%)"), float(analysis.quiz.pass_mark)),
-    ]:
-        append(summary, [label, value])
-    summary.column_dimensions["A"].width = 28
-
-    questions = workbook.create_sheet(sheet_title(_("Questions")))
-    append(
-        questions,
+    ]
+    questions = [
         [
-            _("Position"),
-            _("Question"),
-            _("Kind"),
-            _("Attempts"),
-            _("Facility index (%)"),
-            _("Standard deviation (%)"),
-            _("Discrimination index (%)"),
-        ],
-        bold=True,
-    )
-    for item in analysis.questions:
-        append(
-            questions,
-            [
-                item.position,
-                item.question.name,
-                str(item.kind_label),
-                item.attempts,
-                item.facility,
-                item.sd,
-                item.discrimination,
-            ],
-        )
-    questions.column_dimensions["B"].width = 48
-
-    options = workbook.create_sheet(sheet_title(_("Responses")))
-    append(
-        options,
+            item.position,
+            item.question.name,
+            str(item.kind_label),
+            item.attempts,
+            item.facility,
+            item.sd,
+            item.discrimination,
+        ]
+        for item in analysis.questions
+    ]
+    title_lines = [
+        _("Item analysis: %(quiz)s") % {"quiz": analysis.quiz.title},
+        spreadsheets.generated_line(),
+    ]
+    return spreadsheets.xlsx_bytes(
+        title_lines,
         [
-            _("Position"),
-            _("Question"),
-            _("Answer or response"),
-            _("Share of the mark"),
-            _("Count"),
-            _("Share of attempts (%)"),
+            spreadsheets.Sheet(
+                _("Summary"), [_("Figure"), _("Value")], summary, float_format="0.00"
+            ),
+            spreadsheets.Sheet(
+                _("Questions"),
+                [
+                    _("Position"),
+                    _("Question"),
+                    _("Kind"),
+                    _("Attempts"),
+                    _("Facility index (%)"),
+                    _("Standard deviation (%)"),
+                    _("Discrimination index (%)"),
+                ],
+                questions,
+                float_format="0.00",
+            ),
+            spreadsheets.Sheet(
+                _("Responses"),
+                [
+                    _("Position"),
+                    _("Question"),
+                    _("Answer or response"),
+                    _("Share of the mark"),
+                    _("Count"),
+                    _("Share of attempts (%)"),
+                ],
+                list(response_rows(analysis)),
+                float_format="0.00",
+            ),
         ],
-        bold=True,
     )
+
+
+def response_rows(analysis):
     for item in analysis.questions:
         for option in item.options:
             text = _("(no answer)") if option.no_answer else option.text
-            append(
-                options,
-                [
-                    item.position,
-                    item.question.name,
-                    text,
-                    option.fraction,
-                    option.count,
-                    option.percent,
-                ],
-            )
+            yield [
+                item.position,
+                item.question.name,
+                text,
+                option.fraction,
+                option.count,
+                option.percent,
+            ]
         if item.other_responses:
-            append(
-                options,
-                [
-                    item.position,
-                    item.question.name,
-                    _("(other responses)"),
-                    None,
-                    item.other_responses,
-                    100 * item.other_responses / item.attempts,
-                ],
-            )
-    options.column_dimensions["B"].width = 40
-    options.column_dimensions["C"].width = 48
-
-    for sheet in (summary, questions, options):
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, float):
-                    cell.number_format = "0.00"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            yield [
+                item.position,
+                item.question.name,
+                _("(other responses)"),
+                None,
+                item.other_responses,
+                100 * item.other_responses / item.attempts,
+            ]
 
 
 # Ways into the analysis from the quiz snippets: the listing's "More" menu and the edit view's

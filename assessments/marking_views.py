@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from elearning.numbers import whole_number
+
 from .marking import awaiting_marking, mark_answer
 from .models import Quiz
 from .templatetags.marks import mark as format_mark
@@ -54,9 +56,9 @@ class MarkingQueueView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templ
 
     def waiting(self):
         queue = awaiting_marking()
-        quiz_id = self.request.GET.get("quiz", "")
-        if quiz_id.isdigit():
-            queue = queue.filter(attempt__quiz_id=int(quiz_id))
+        quiz_id = whole_number(self.request.GET.get("quiz"))
+        if quiz_id is not None:
+            queue = queue.filter(attempt__quiz_id=quiz_id)
         return queue
 
     def get_context_data(self, invalid=None, **kwargs):
@@ -78,10 +80,10 @@ class MarkingQueueView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templ
         return context
 
     def post(self, request, *args, **kwargs):
-        slot_id = request.POST.get("slot", "")
-        if not slot_id.isdigit():
+        slot_id = whole_number(request.POST.get("slot"))
+        if slot_id is None:
             raise Http404
-        slot = get_object_or_404(self.waiting(), pk=int(slot_id))
+        slot = get_object_or_404(self.waiting(), pk=slot_id)
         form = MarkForm(request.POST, slot=slot)
         if not form.is_valid():
             messages.error(request, _("The mark was not saved: correct the form below."))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.progress import officer_of
+from elearning.numbers import whole_number
 
 from . import attempts
 from .drawing import QuizUnavailable, quiz_shortfalls
@@ -93,12 +94,6 @@ def start(request, slug):
     return redirect("attempt_page", attempt_id=attempt.pk)
 
 
-def _whole_number(value, default):
-    """A page number from the query string or a form: digits, else the default."""
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 6 else default
-
-
 def _pages(attempt, slots):
     if attempt.quiz.layout == Quiz.Layout.ALL:
         return [slots]
@@ -119,7 +114,7 @@ def attempt_page(request, attempt_id):
         # Made before such quizzes were refused; the quiz page closes it and says why.
         return redirect("quiz_detail", slug=attempt.quiz.slug)
     pages = _pages(attempt, slots)
-    number = min(max(_whole_number(request.GET.get("page"), 1), 1), len(pages))
+    number = min(max(whole_number(request.GET.get("page"), 1), 1), len(pages))
     versions = QuestionVersions()
     shown = [_slot_view(slot, versions(slot.question_revision)) for slot in pages[number - 1]]
     seconds_left = (
@@ -184,7 +179,11 @@ def save(request, attempt_id):
     """Save the answers of one page (form post, or autosave from the page's script)."""
     attempt = _own_attempt(request, attempt_id)
     wants_json = request.headers.get("X-Requested-With") == "fetch"
-    positions = [int(p) for p in request.POST.getlist("positions") if p.isdigit()]
+    positions = [
+        number
+        for number in (whole_number(p) for p in request.POST.getlist("positions"))
+        if number is not None
+    ]
     try:
         for position, response in _responses_from(request.POST, positions).items():
             attempts.save_response(attempt, position, response)
@@ -209,7 +208,7 @@ def save(request, attempt_id):
     if "submit" in request.POST:
         attempts.submit(attempt)
         return redirect("attempt_review", attempt_id=attempt.pk)
-    page = _whole_number(request.POST.get("go_to"), 1)
+    page = whole_number(request.POST.get("go_to"), 1)
     return redirect(reverse("attempt_page", args=[attempt.pk]) + f"?page={page}")
 
 

@@ -11,8 +11,8 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
+from elearning import spreadsheets
 from officers.roles import hr_scope_of, is_administrator
-from reports import exports
 
 from .models import Action, AuditEntry
 from .recorder import record_export
@@ -123,13 +123,12 @@ class AuditLogView(ReportView):
         stem = f"nhat-ky-kiem-tra-{timezone.localdate():%Y%m%d}"
         rows = list(self.export_rows(queryset))
         if spreadsheet_format == self.FORMAT_CSV:
-            return exports.csv_response(f"{stem}.csv", self.headings(), rows)
+            return spreadsheets.csv_response(f"{stem}.csv", self.headings(), rows)
         title_lines = [
             _("Audit log"),
             _("Scope: %(unit)s") % {"unit": self.scope_label},
-            _("Generated at: %(moment)s")
-            % {"moment": timezone.localtime().strftime("%d/%m/%Y %H:%M")},
+            spreadsheets.generated_line(),
         ]
-        return exports.xlsx_response(
-            f"{stem}.xlsx", title_lines, self.headings(), rows, sheet_title=_("Audit log")
+        return spreadsheets.xlsx_response(
+            f"{stem}.xlsx", title_lines, [spreadsheets.Sheet(_("Audit log"), self.headings(), rows)]
         )

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "elearning.security.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "elearning.middleware.PreferredLanguageMiddleware",
+    # Before any view reads them: NUL bytes and numbers beyond 64 bits get a 400 page.
+    "elearning.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -229,6 +231,9 @@ OFFICER_IMPORT_MAX_COLUMNS = 50
 OFFICER_IMPORT_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 OFFICER_IMPORT_MAX_ZIP_RATIO = 100
 QUESTION_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+# The "Scope:" line of every spreadsheet's title block (elearning/spreadsheets.py sits below
+# the apps, so it is told where to find the user's area).
+SPREADSHEET_AREA_LABEL = "officers.roles.area_label"
 
 WAGTAIL_SITE_NAME = "Kỹ năng số"
 WAGTAILADMIN_RICH_TEXT_EDITORS = {

@@ -1,13 +1,11 @@
 """Wagtail admin views for officers, scoped to what the signed-in user may see."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import ProtectedError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -21,6 +19,7 @@ from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.widgets.button import Button
 
 import audit
+from elearning import spreadsheets
 
 from . import roles
 from .forms import OfficerImportForm
@@ -165,22 +164,15 @@ class OfficerImportView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Form
 @permission_required("officers.import_officers", raise_exception=True)
 def import_template(request):
     """An empty CSV with the expected columns, for HR to fill in."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-can-bo.csv"'
-    response.write("\ufeff")  # BOM, so that Excel reads the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(TEMPLATE_HEADERS)
-    writer.writerow(
-        [
-            "nguyenvana",
-            "Nguyễn Văn A",
-            "03172",
-            "van-thu",
-            "Văn thư",
-            "nguyenvana@example.vn",
-            "0912345678",
-            "011090001234",
-            "nva.nasang",
-        ]
-    )
-    return response
+    example = [
+        "nguyenvana",
+        "Nguyễn Văn A",
+        "03172",
+        "van-thu",
+        "Văn thư",
+        "nguyenvana@example.vn",
+        "0912345678",
+        "011090001234",
+        "nva.nasang",
+    ]
+    return spreadsheets.csv_response("mau-nhap-can-bo.csv", TEMPLATE_HEADERS, [example])

@@ -228,6 +228,14 @@ def hr_scope_of(user):
     return officer.unit if officer else None
 
 
+def area_label(user):
+    """The area whose officers the user sees, as the title block of a download names it."""
+    if is_administrator(user):
+        return str(_("Whole country"))
+    scope = hr_scope_of(user)
+    return str(scope) if scope is not None else "–"
+
+
 def can_manage(user, unit):
     """Whether a user may see and change officers of this unit."""
     if is_administrator(user):

@@ -12,6 +12,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -183,10 +184,11 @@ class OutboxEventRetryView(WagtailAdminTemplateMixin, TemplateView):
             _("“%(event)s” will be sent to the procedure system again now.") % {"event": event},
         )
         next_url = request.POST.get("next", "")
-        if next_url and url_has_allowed_host_and_scheme(
+        # A path on this site only: redirect() would take "abc" for the name of a view.
+        if next_url.startswith("/") and url_has_allowed_host_and_scheme(
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)
         return redirect(self.inspect_url_name, event.pk)
 
 

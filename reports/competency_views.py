@@ -5,32 +5,24 @@ area holds; an officer outside it is answered with 404. The work is done in comp
 history.py; these views read the filters, call them and render or write the result.
 """
 
-import csv
-import tempfile
-from datetime import date, datetime
-
 from django import forms
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 import audit
 from courses.models import CoursePage, SkillTag
+from elearning.spreadsheets import Sheet, csv_response, xlsx_response
 from officers.forms import units_manageable_by
 from officers.models import JobPosition, Officer
 from officers.roles import hr_scope_of, is_administrator
@@ -38,11 +30,8 @@ from units.models import REFORM_2025, AdministrativeUnit
 from units.widgets import UnitSelect
 
 from . import charts, competency, history
-from .exports import XLSX_TYPE, _csv_value, _safe_text, csv_response, xlsx_response
 
 PERMISSION = "officers.view_officer"
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-GAP_FILL = PatternFill("solid", fgColor="F4CCCC")
 
 
 class ReportPermissionMixin(PermissionRequiredMixin):
@@ -59,103 +48,6 @@ def area_label(user):
 
 def generated_line():
     return _("Generated on %(date)s") % {"date": timezone.localtime().strftime("%d/%m/%Y %H:%M")}
-
-
-# --- Spreadsheets that are written as they are read --------------------------------------
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a generator."""
-
-    def write(self, value):
-        return value
-
-
-def streaming_csv_response(filename, headers, rows, batch=200):
-    """CSV (UTF-8 with BOM, for Excel) produced row by row as the client reads it."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    language = translation.get_language()
-
-    def lines():
-        with translation.override(language):
-            yield "\ufeff" + writer.writerow([str(header) for header in headers])
-            buffer = []
-            for row in rows:
-                buffer.append(
-                    writer.writerow(
-                        ["" if value is None else _safe_text(_csv_value(value)) for value in row]
-                    )
-                )
-                if len(buffer) >= batch:
-                    yield "".join(buffer)
-                    buffer = []
-            if buffer:
-                yield "".join(buffer)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _xlsx_cell(sheet, value, highlight_values=()):
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    plain = (
-        timezone.localtime(value).replace(tzinfo=None)
-        if isinstance(value, datetime) and timezone.is_aware(value)
-        else _safe_text(value)
-    )
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=plain)
-        cell.number_format = "dd/mm/yyyy hh:mm"
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=plain)
-        cell.number_format = "dd/mm/yyyy"
-        return cell
-    if isinstance(value, str) and value and value in highlight_values:
-        cell = WriteOnlyCell(sheet, value=plain)
-        cell.fill = GAP_FILL
-        cell.font = Font(bold=True)
-        return cell
-    return plain
-
-
-def streaming_xlsx_response(filename, title_lines, sheets):
-    """An .xlsx written in write-only mode (rows go to a temporary file as they come, so a
-    large table is never held in memory), then sent from that file.
-
-    `sheets`: (sheet title, headers, rows, values to highlight, column widths) tuples; rows may
-    be a generator. Each sheet starts with the title block, a blank row, then the table.
-    """
-    workbook = Workbook(write_only=True)
-    for title, headers, rows, highlight, widths in sheets:
-        sheet = workbook.create_sheet(title=_sheet_title(title))
-        for column, width in enumerate(widths or [], start=1):
-            sheet.column_dimensions[get_column_letter(column)].width = width
-        sheet.freeze_panes = f"A{len(title_lines) + 3}"
-        for number, line in enumerate(title_lines, start=1):
-            cell = WriteOnlyCell(sheet, value=_safe_text(str(line)))
-            cell.font = Font(bold=number == 1, size=14 if number == 1 else 11)
-            sheet.append([cell])
-        sheet.append([])
-        header_cells = []
-        for header in headers:
-            cell = WriteOnlyCell(sheet, value=str(header))
-            cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        for row in rows:
-            sheet.append([_xlsx_cell(sheet, value, highlight) for value in row])
-    output = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it when sent
-    workbook.save(output)
-    output.seek(0)
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
-
-
-def _sheet_title(text):
-    return "".join(" " if char in "[]:*?/\\" else char for char in str(text))[:31]
 
 
 # --- The competency matrix ------------------------------------------------------------------
@@ -300,7 +192,7 @@ class CompetencyExportView(ReportPermissionMixin, MatrixFormMixin, View):
             unit=self.filters.get("unit") or hr_scope_of(request.user),
         )
         if self.file_format == "csv":
-            return streaming_csv_response(f"{self.filename}.csv", headers, rows)
+            return csv_response(f"{self.filename}.csv", headers, rows, stream=True)
         summary = competency.summarise(selection)
         title_lines = [
             _("Competency matrix"),
@@ -314,20 +206,21 @@ class CompetencyExportView(ReportPermissionMixin, MatrixFormMixin, View):
             generated_line(),
         ]
         missing = _("Missing")
-        return streaming_xlsx_response(
+        return xlsx_response(
             f"{self.filename}.xlsx",
             title_lines,
             [
-                (
+                Sheet(
                     _("Matrix"),
                     headers,
                     rows,
-                    {missing},
-                    [6, 28, 16, 9, 24, 28, 9] + [10] * len(selection.skills),
+                    highlight={missing},
+                    widths=[6, 28, 16, 9, 24, 28, 9] + [10] * len(selection.skills),
                 ),
-                (_("By skill"), *competency.skill_summary_table(summary), (), [10, 36, 28]),
-                (_("By unit"), *competency.unit_totals_table(summary), (), [10, 28]),
+                Sheet(_("By skill"), *competency.skill_summary_table(summary), widths=[10, 36, 28]),
+                Sheet(_("By unit"), *competency.unit_totals_table(summary), widths=[10, 28]),
             ],
+            stream=True,
         )
 
 
@@ -422,10 +315,12 @@ class OfficerRecordExportView(OfficerMixin, View):
         ]
         missing = _("Missing")
         sheets = [
-            (title, headers, rows, {missing}, [24, 24, 18, 18, 14, 18, 18])
+            Sheet(title, headers, rows, highlight={missing}, widths=[24, 24, 18, 18, 14, 18, 18])
             for title, headers, rows in competency.officer_record_tables(record)
         ]
-        return streaming_xlsx_response(f"ho-so-can-bo-{self.officer.pk}.xlsx", title_lines, sheets)
+        return xlsx_response(
+            f"ho-so-can-bo-{self.officer.pk}.xlsx", title_lines, sheets, stream=True
+        )
 
 
 # --- Across the 2025 reform ---------------------------------------------------------------
@@ -644,7 +539,5 @@ class HistoryExportView(HistoryMixin, View):
         return xlsx_response(
             f"{filename}.xlsx",
             history_title_lines(self.report, request.user),
-            headers,
-            rows,
-            sheet_title=_("Before and after 2025"),
+            [Sheet(_("Before and after 2025"), headers, rows)],
         )

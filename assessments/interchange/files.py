@@ -24,6 +24,7 @@ from wagtail.images.fields import WagtailImageField
 from wagtail.models import Collection
 from wagtail.rich_text.rewriters import FIND_EMBED_TAG
 
+from elearning.numbers import whole_number
 from elearning.uploads import sanitize_image, sanitized_image_file
 
 from ..image_formats import RENDITIONS
@@ -97,7 +98,8 @@ def image_embed_ids(html):
     found = []
     for match in FIND_EMBED_TAG.finditer(html or ""):
         attributes = tag_attributes(match.group(0))
-        if attributes.get("embedtype") == "image" and attributes.get("id", "").isdigit():
+        image_id = whole_number(attributes.get("id"))
+        if attributes.get("embedtype") == "image" and image_id is not None:
             found.append(attributes["id"])
     return found
 

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from wagtail.images import get_image_model
 
 from elearning.uploads import sanitized_image_file
+from elearning.numbers import whole_number
 
 from ..models import Answer, Question, QuestionCategory, QuestionFile
 from ..rich_text import image_embed
@@ -294,7 +295,7 @@ class _ExportedFiles:
 
     def reference(self, image_id, alt):
         """An image whose file is gone (or was deleted from the library) is left out."""
-        name = self.names.get(int(image_id)) if image_id.isdigit() else None
+        name = self.names.get(whole_number(image_id))
         return image_reference(name, alt) if name else ""
 
 

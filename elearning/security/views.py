@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -49,7 +49,8 @@ def _signed_in_with(request, device):
 def verify(request):
     """Asks a signed-in user who turned two-factor on for a code (or a backup code)."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
+    # A path on this site only: redirect() would take "abc" for the name of a view.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"
@@ -57,7 +58,7 @@ def verify(request):
     if request.user.is_verified() or not devices:
         # Already done, or two-factor was turned off (e.g. by an administrator) meanwhile.
         request.session.pop(two_factor.NEEDS_CODE, None)
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     form = CodeForm(request.POST or None)
     if form.is_valid():
         device, throttled = two_factor.verify_code(request.user, form.cleaned_data["code"], devices)
@@ -70,7 +71,7 @@ def verify(request):
                     _("You used a backup code: %(count)d left. Make new ones in the admin.")
                     % {"count": left},
                 )
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)
         _code_error(form, throttled)
     return render(request, "security/verify.html", {"form": form, "next": next_url})
 

@@ -337,23 +337,30 @@ def test_the_excel_file_holds_the_figures_as_numbers(client, sittings, trainer, 
     assert "attachment" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Summary", "Questions", "Responses"]
-    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True)}
+    title = [row[0] for row in workbook["Summary"].iter_rows(max_row=2, values_only=True)]
+    assert title[0] == f"Item analysis: {sittings.title}" and title[1].startswith("Generated at")
+    summary = {row[0]: row[1] for row in table(workbook["Summary"])}
     assert summary["Finished attempts"] == 4
     assert summary["Officers"] == 4
     assert summary["Mean score (%)"] == pytest.approx(59.375)
     assert summary["Attempts passed (%)"] == pytest.approx(50)
 
-    questions = list(workbook["Questions"].iter_rows(values_only=True))
+    questions = table(workbook["Questions"])
     assert questions[0][:5] == ("Position", "Question", "Kind", "Attempts", "Facility index (%)")
     single = questions[1]
     assert single[:4] == (1, "Ai cấp chứng thư?", "Single choice", 4)
     assert single[4] == pytest.approx(50)
     assert single[6] == pytest.approx(100 * 1.75 / math.sqrt(5.1875))
 
-    responses = list(workbook["Responses"].iter_rows(values_only=True))
+    responses = table(workbook["Responses"])
     assert (1, "Ai cấp chứng thư?", RIGHT, 1, 2, 50) in responses
     assert (1, "Ai cấp chứng thư?", "(no answer)", None, 1, 25) in responses
     assert (4, bank["short"].name, "chu ky so chuyen dung cong vu", 1, 2, 50) in responses
+
+
+def table(sheet):
+    """The rows under the title block (two lines and a blank row), header row first."""
+    return list(sheet.iter_rows(min_row=4, values_only=True))
 
 
 def test_a_typed_answer_that_looks_like_a_formula_stays_text(client, bank, trainer):
@@ -361,9 +368,9 @@ def test_a_typed_answer_that_looks_like_a_formula_stays_text(client, bank, train
     sit(OfficerFactory(), quiz, {1: '=HYPERLINK("http://example.com","x")'})
     response = logged_in(client, trainer).get(reverse("quiz_analysis_xlsx", args=[quiz.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Responses"]
-    cell = sheet.cell(row=2, column=3)
+    cell = sheet.cell(row=5, column=3)
     assert cell.data_type == "s"
-    assert cell.value.startswith("=hyperlink")
+    assert cell.value.startswith("'=hyperlink")
 
 
 def test_answers_are_counted_as_the_attempts_were_drawn_after_an_edit(bank):

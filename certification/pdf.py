@@ -166,8 +166,13 @@ def _render(certificate, signed_by):
     )
     _paragraph(
         c,
-        f"<b>{_text(_('SOCIALIST REPUBLIC OF VIET NAM'))}</b><br/>"
-        f"<b>{_text(_('Independence – Freedom – Happiness'))}</b>",
+        "<br/>".join(
+            f"<b>{_text(line)}</b>"
+            for line in (
+                _("SOCIALIST REPUBLIC OF VIET NAM"),
+                _("Independence – Freedom – Happiness"),
+            )
+        ),
         _style("motto", 11),
         inner_x + inner_width - half,
         top,
@@ -216,7 +221,7 @@ def _render(certificate, signed_by):
         )
         y = _paragraph(
             c,
-            f"{_text(_('Skills:'))} {skills}",
+            _text(_("Skills:")) + " " + skills,
             _style("skills", 11, colour=GREY),
             inner_x + 40,
             y - 8,

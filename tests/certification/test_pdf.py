@@ -106,10 +106,10 @@ def test_a_pdf_stored_meanwhile_by_another_server_wins(certificate):
     storage = certificate.pdf.storage
     real = pdf.render_signed
 
-    def other_server_is_faster(locked):
+    def other_server_is_faster(locked, stated):
         name = storage.save("certificates/other.pdf", pdf.ContentFile(b"%PDF-other"))
-        Certificate.objects.filter(pk=certificate.pk).update(pdf=name)
-        return real(locked)
+        Certificate.objects.filter(pk=certificate.pk).update(pdf=name, pdf_facts=stated)
+        return real(locked, stated)
 
     with mock.patch.object(pdf, "render_signed", side_effect=other_server_is_faster):
         pdf.ensure_signed_pdf(certificate)

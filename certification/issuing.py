@@ -18,7 +18,7 @@ from audit.models import Action
 from procedure_system import outbox
 from procedure_system.models import OutboxEvent
 
-from .models import Certificate, CertificateLogEntry
+from .models import Certificate, CertificateIssuer, CertificateLogEntry
 
 # A certificate this close to its expiry (or past it) may be renewed by taking the course again.
 RENEWAL_WINDOW = timedelta(days=90)
@@ -155,6 +155,7 @@ def issue(officer, course, at=None):
         else None,
         status_changed_at=at,
         renewal_of=previous,
+        issuer=issuer_of(officer),
     )
     if previous:
         _log(certificate, CertificateLogEntry.Action.RENEWED, at)
@@ -163,6 +164,12 @@ def issue(officer, course, at=None):
         _log(certificate, CertificateLogEntry.Action.ISSUED, at)
         outbox.record(OutboxEvent.Kind.ISSUED, certificate)
     return certificate
+
+
+def issuer_of(officer):
+    """Who issues and signs the officer's certificates now, as a certificate records it."""
+    issuer = CertificateIssuer.objects.for_unit(officer.unit)
+    return issuer.as_printed() if issuer else {}
 
 
 @transaction.atomic

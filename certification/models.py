@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from units.models import Level
+
 # Unambiguous on paper and when read aloud over the phone: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -89,9 +91,15 @@ class Certificate(models.Model):
         on_delete=models.PROTECT,
         related_name="renewed_by",
     )
+    # Who issues and signs it, copied from the province's CertificateIssuer when issued (an
+    # empty dict: issued before issuers were recorded; the PDF then takes the current one).
+    issuer = models.JSONField(_("issuing body and signatory"), default=dict, blank=True)
     pdf = models.FileField(
         _("signed PDF"), upload_to="certificates/%Y/", storage=private_storage, blank=True
     )
+    # Everything the stored PDF states, as printed: the PDF is made again (a new signed
+    # version) as soon as any of it differs from what the platform records now.
+    pdf_facts = models.JSONField(_("facts stated by the PDF"), default=dict, blank=True)
     # For the procedure system's incremental sync ("what changed since …").
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -132,6 +140,24 @@ class Certificate(models.Model):
     def get_effective_status_display(self):
         return self.Status(self.effective_status).label
 
+    def printed_issuer(self):
+        """Who issues and signs the certificate, as printed on it and on its verification
+        page: recorded when it was issued; for one issued before issuers were recorded, the
+        province's issuer now; else the platform, with no named signatory."""
+        if self.issuer:
+            return self.issuer
+        issuer = CertificateIssuer.objects.for_unit(self.officer.unit)
+        if issuer is not None:
+            return issuer.as_printed()
+        province = province_of(self.officer.unit)
+        return {
+            "governing_body": "",
+            "issuing_body": settings.WAGTAIL_SITE_NAME,
+            "place": province.name.removeprefix(province.kind).strip() if province else "",
+            "signatory_title": "",
+            "signatory_name": "",
+        }
+
 
 class CertificateLogEntry(models.Model):
     """The audit trail of a certificate: who did what, when, and why."""
@@ -142,6 +168,7 @@ class CertificateLogEntry(models.Model):
         SUPERSEDED = "superseded", _("Superseded by a renewal")
         EXPIRED = "expired", _("Expired")
         REVOKED = "revoked", _("Revoked")
+        REISSUED = "reissued", _("Reissued with corrected details")
 
     certificate = models.ForeignKey(
         Certificate, on_delete=models.CASCADE, related_name="log_entries"
@@ -165,3 +192,75 @@ class CertificateLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.certificate.code}: {self.get_action_display()}"
+
+
+def province_of(unit):
+    while unit is not None and unit.parent_id is not None:
+        unit = unit.parent
+    return unit
+
+
+class CertificateIssuerQuerySet(models.QuerySet):
+    def for_unit(self, unit):
+        """The issuer of the province the unit lies in, or None."""
+        province = province_of(unit)
+        return self.filter(province=province).first() if province else None
+
+
+class CertificateIssuer(models.Model):
+    """Who issues a province's certificates and signs them, as printed on the certificate:
+    edited by the Administrator (Certificates › Issuing bodies). A province without one gets
+    the platform's name and no named signatory."""
+
+    province = models.OneToOneField(
+        "units.AdministrativeUnit",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="certificate_issuer",
+        limit_choices_to={"level": Level.PROVINCE, "valid_to__isnull": True},
+    )
+    governing_body = models.CharField(
+        _("governing body"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed above the issuing body, e.g. “UBND TỈNH ĐIỆN BIÊN”. Optional."),
+    )
+    issuing_body = models.CharField(
+        _("issuing body"),
+        max_length=200,
+        help_text=_("The body that issues the certificates, e.g. “SỞ NỘI VỤ”."),
+    )
+    place = models.CharField(
+        _("place"),
+        max_length=100,
+        help_text=_("The place on the date line, e.g. “Điện Biên” (… , ngày … tháng … năm …)."),
+    )
+    signatory_title = models.CharField(
+        _("signatory's title"),
+        max_length=200,
+        help_text=_(
+            "As printed above the signature, e.g. “GIÁM ĐỐC” or “KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC” "
+            "(a “/” starts a new line)."
+        ),
+    )
+    signatory_name = models.CharField(_("signatory's name"), max_length=150)
+
+    objects = CertificateIssuerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate issuing body")
+        verbose_name_plural = _("certificate issuing bodies")
+        ordering = ["province__code"]
+
+    def __str__(self):
+        return f"{self.issuing_body} – {self.province.name}"
+
+    def as_printed(self):
+        """What a certificate copies of it when issued."""
+        return {
+            "governing_body": self.governing_body,
+            "issuing_body": self.issuing_body,
+            "place": self.place,
+            "signatory_title": self.signatory_title,
+            "signatory_name": self.signatory_name,
+        }

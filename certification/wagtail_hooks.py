@@ -8,9 +8,11 @@ from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
-from .models import Certificate
+from .models import Certificate, CertificateIssuer
 
 
 def _date(field):
@@ -107,3 +109,21 @@ certificate_viewset = CertificateViewSet("certificate")
 @hooks.register("register_admin_viewset")
 def register_certificate_viewset():
     return certificate_viewset
+
+
+class CertificateIssuerViewSet(SnippetViewSet):
+    """Per province: the issuing body, the place on the date line and the signatory printed
+    on its officers' certificates (a certificate keeps those it was issued with)."""
+
+    model = CertificateIssuer
+    icon = "user"
+    menu_label = _("Certificate issuers")
+    menu_order = 231
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    list_display = ["province", "issuing_body", "signatory_title", "signatory_name"]
+    search_fields = ["issuing_body", "signatory_name"]
+    search_backend_name = None
+
+
+register_snippet(CertificateIssuerViewSet)

@@ -53,6 +53,12 @@ CERTIFICATES = [
     ("certification", "revoke_certificate"),
 ]
 
+# Who issues and signs each province's certificates: administrators only.
+CERTIFICATE_ISSUERS = [
+    ("certification", f"{action}_certificateissuer")
+    for action in ("add", "change", "delete", "view")
+]
+
 # The procedure-system link: delivery of events (retried by hand) and API clients.
 PROCEDURE_SYSTEM = [
     ("procedure_system", "view_outboxevent"),
@@ -118,6 +124,7 @@ PERMISSIONS = {
         *PUBLISHING,
         *MARKING,
         *CERTIFICATES,
+        *CERTIFICATE_ISSUERS,
         *PROCEDURE_SYSTEM,
         *AUDIT,
         ("officers", "view_jobposition"),

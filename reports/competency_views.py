@@ -412,10 +412,12 @@ def history_table(report):
         _("Completion rate (%)"),
     ]
 
+    part = _("part")
+
     def names(successions):
         return "; ".join(
             f"{s.predecessor.name} ({s.predecessor.code})"
-            + (f" – {_('part')}" if s.share == s.Share.PARTIAL else "")
+            + (f" – {part}" if s.share == s.Share.PARTIAL else "")
             for s in successions
         )
 

@@ -1,5 +1,6 @@
 """Every user-facing string is translated into Vietnamese, and the compiled catalogue is current."""
 
+import ast
 import gettext
 import os
 import shutil
@@ -133,3 +134,78 @@ def test_compiled_wagtail_supplement_matches_its_po_file(domain, tmp_path):
         assert (
             gettext.GNUTranslations(fresh)._catalog == gettext.GNUTranslations(committed)._catalog
         )
+
+
+# --- Strings xgettext cannot see ------------------------------------------------------------
+
+GETTEXT_FUNCTIONS = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+
+
+def _called_name(call):
+    function = call.func
+    if isinstance(function, ast.Name):
+        return function.id
+    if isinstance(function, ast.Attribute):
+        return function.attr
+    return None
+
+
+def invisible_to_xgettext(source):
+    """(line, call) of each translation call xgettext skips: one inside an f-string
+    expression, or one whose message is itself an f-string."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and _called_name(inner) in GETTEXT_FUNCTIONS:
+                    found.append((inner.lineno, ast.unparse(inner)))
+        elif (
+            isinstance(node, ast.Call)
+            and _called_name(node) in GETTEXT_FUNCTIONS
+            and any(isinstance(argument, ast.JoinedStr) for argument in node.args)
+        ):
+            found.append((node.lineno, ast.unparse(node)))
+    return found
+
+
+def test_the_static_check_finds_a_translation_call_inside_an_f_string():
+    assert invisible_to_xgettext("x = f\"<b>{_('Motto')}</b>\"") == [(1, "_('Motto')")]
+    assert invisible_to_xgettext('x = gettext(f"Hello {name}")') == [
+        (1, "gettext(f'Hello {name}')")
+    ]
+    assert invisible_to_xgettext('x = _("Motto")\ny = f"<b>{x}</b>"') == []
+
+
+def test_no_translation_call_hides_inside_an_f_string():
+    """xgettext does not extract `_()` inside an f-string: the text would stay in English."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {call}"
+        for name in SOURCES
+        for path in sorted((ROOT / name).rglob("*.py"))
+        for line, call in invisible_to_xgettext(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "Translate outside the f-string:\n" + "\n".join(found)
+
+
+def test_the_password_reset_email_is_entirely_in_vietnamese(client, learner):
+    from django.core import mail
+    from django.urls import reverse
+
+    from tests.catalogue import misses
+
+    with misses("vi") as missed:
+        client.post(reverse("password_reset"), {"email": learner.email})
+    assert len(mail.outbox) == 1
+    assert not missed, missed
+    assert "mật khẩu" in mail.outbox[0].subject.lower() + mail.outbox[0].body.lower()

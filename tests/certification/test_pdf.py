@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from certification import demo_ca, pdf, signing
 from certification.models import Certificate
+from tests.catalogue import misses
 
 from .conftest import COURSE_TITLE, OFFICER_NAME
 
@@ -105,10 +106,10 @@ def test_a_pdf_stored_meanwhile_by_another_server_wins(certificate):
     storage = certificate.pdf.storage
     real = pdf.render_signed
 
-    def other_server_is_faster(locked):
+    def other_server_is_faster(locked, stated):
         name = storage.save("certificates/other.pdf", pdf.ContentFile(b"%PDF-other"))
-        Certificate.objects.filter(pk=certificate.pk).update(pdf=name)
-        return real(locked)
+        Certificate.objects.filter(pk=certificate.pk).update(pdf=name, pdf_facts=stated)
+        return real(locked, stated)
 
     with mock.patch.object(pdf, "render_signed", side_effect=other_server_is_faster):
         pdf.ensure_signed_pdf(certificate)
@@ -176,3 +177,15 @@ def test_unreadable_key_material_is_refused_clearly(settings, tmp_path):
     settings.CERTIFICATE_SIGNING_KEY = str(tmp_path / "missing.pem")
     with pytest.raises(ImproperlyConfigured, match="does not exist"):
         signing.load_signer()
+
+
+@needs_poppler
+def test_every_word_printed_on_the_certificate_is_vietnamese(certificate, tmp_path):
+    """The certificate is an official document: no text of it may fall back to English."""
+    with misses("vi") as missed:
+        data = pdf.render_signed(certificate)
+    assert not missed, missed
+    text = poppler("pdftotext", data, tmp_path)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập – Tự do – Hạnh phúc" in text
+    assert "SOCIALIST" not in text and "Independence" not in text

@@ -744,6 +744,14 @@ SNIPPET_ROWS = [
     *snippet_rows("assessments.signingexercise", REVIEWED, lambda w: w.exercise, adding=TRAINERS),
     *[row for model in ("question", "quiz", "signingexercise") for row in reviewed_rows(model)],
     *snippet_rows("courses.skilltag", SUPERUSER_ONLY, lambda w: w.skill_tag),
+    # Who issues and signs certificates: administrators only (one per province: no copy).
+    *[
+        row
+        for row in snippet_rows(
+            "certification.certificateissuer", ADMIN_ONLY, lambda w: w.certificate_issuer
+        )
+        if not row.name.endswith(":copy")
+    ],
     Row(
         "wagtailsnippets_assessments_question:delete",
         TRAINERS_POST,

@@ -35,6 +35,7 @@ from assessments.models import (
 from audit import recorder as audit_recorder
 from audit.models import Action
 from certification import issuing, pdf
+from certification.models import CertificateIssuer
 from courses import progress
 from courses.models import Assignment, CatalogueIndexPage, CoursePage, LessonPage, TrackPage
 from elearning.home.models import HomePage
@@ -136,6 +137,7 @@ class World:
     category: QuestionCategory
     exercise: SigningExercise
     skill_tag: object
+    certificate_issuer: object
     outbox_event: OutboxEvent
     admin_officer: object
     # The officer records of the staff roles' users, by place key (STAFF_PLACES): HR may see
@@ -363,6 +365,13 @@ def build_world():
         category=category,
         exercise=exercise,
         skill_tag=skill_tag,
+        certificate_issuer=CertificateIssuer.objects.create(
+            province=_unit("11"),
+            issuing_body="Sở Nội vụ",
+            place="Điện Biên",
+            signatory_title="Giám đốc",
+            signatory_name="Nguyễn Văn An",
+        ),
         outbox_event=OutboxEvent.objects.filter(certificate=places["A"].certificate).first(),
         admin_officer=admin_officer,
         staff_officers=staff_officers,

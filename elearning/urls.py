@@ -8,8 +8,8 @@ from wagtail.admin.views import account as wagtail_account
 from wagtail.documents import urls as wagtaildocs_urls
 
 from audit import site_history
-from officers import activation_views
 from elearning.security.rate_limit import password_reset_limited
+from officers import activation_views
 from officers import views as officer_views
 from procedure_system.api import api as procedure_api
 

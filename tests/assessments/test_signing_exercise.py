@@ -912,10 +912,12 @@ def test_the_submissions_list_is_paginated_and_bad_pages_do_not_fail(
     assert "?page=2" in first
     last = client.get(url, {"page": 23}).content.decode()
     assert "tep-229.pdf" in last and "tep-000.pdf" not in last
-    for bad in ("abc", "0", "-1", "99999999999999999999999"):
+    for bad in ("abc", "0", "-1", "9999"):
         response = client.get(url, {"page": bad})
         assert response.status_code == 200, bad
-    assert "tep-229.pdf" in client.get(url, {"page": "99999999999999999999999"}).content.decode()
+    assert "tep-229.pdf" in client.get(url, {"page": "9999"}).content.decode()
+    # Beyond 64 bits the site-wide input guard answers its Vietnamese 400 page first.
+    assert client.get(url, {"page": "99999999999999999999999"}).status_code == 400
     assert "tep-000.pdf" in client.get(url, {"page": "abc"}).content.decode()
 
 

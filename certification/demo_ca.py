@@ -6,6 +6,13 @@ Made offline with `cryptography`, in PRIVATE_ROOT/demo-ca/ (never served by any 
     root-ca-key.pem    its key, kept to issue a new signing certificate when the old one expires
     signing-cert.pem   the platform's signing certificate, issued by the demo root
     signing-key.pem    its key
+    root-ca.crl        the root's certificate revocation list (PEM, none revoked), renewed
+                       before it runs out, embedded in signed PDFs as validation data (B-LT)
+
+`create_tsa(base)` makes the same kind of CA for the local time-stamping authority (see
+tsa_simulator.py), whose certificate is for time stamping only:
+
+    tsa-cert.pem, tsa-key.pem
 
 Signatures made with it are mathematically valid, but no PDF reader trusts the demo root: it is
 for development and demonstrations (`manage.py seed_demo` creates it). In production,
@@ -22,7 +29,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
 ROOT_NAME = "Kỹ năng số – CA thử nghiệm (demo)"
@@ -38,6 +45,13 @@ ROOT_CERT = "root-ca.pem"
 ROOT_KEY = "root-ca-key.pem"
 SIGNING_CERT = "signing-cert.pem"
 SIGNING_KEY = "signing-key.pem"
+ROOT_CRL = "root-ca.crl"
+TSA_CERT = "tsa-cert.pem"
+TSA_KEY = "tsa-key.pem"
+TSA_NAME = "Kỹ năng số – Dấu thời gian (thử nghiệm)"
+TSA_ROOT_NAME = "Kỹ năng số – CA dấu thời gian (demo)"
+# A CRL is valid this long, and made again when less than half of it is left.
+CRL_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,7 @@ class SigningMaterial:
     cert: Path
     chain: Path | None = None
     password: bytes | None = None
+    crls: tuple[Path, ...] = ()
 
 
 def directory():
@@ -56,7 +71,12 @@ def directory():
 
 def material(base=None):
     base = Path(base) if base else directory()
-    return SigningMaterial(key=base / SIGNING_KEY, cert=base / SIGNING_CERT, chain=base / ROOT_CERT)
+    return SigningMaterial(
+        key=base / SIGNING_KEY,
+        cert=base / SIGNING_CERT,
+        chain=base / ROOT_CERT,
+        crls=(base / ROOT_CRL,),
+    )
 
 
 def exists(base=None):
@@ -79,18 +99,67 @@ def create(base=None, now=None):
     return material(base)
 
 
-def _create(base, now):
+def _create(base, now, root_name=ROOT_NAME):
     if (base / ROOT_CERT).is_file() and (base / ROOT_KEY).is_file():
         root_key = _read_key(base / ROOT_KEY)
         root_cert = x509.load_pem_x509_certificate((base / ROOT_CERT).read_bytes())
     else:
-        root_key, root_cert = _make_root(now)
+        root_key, root_cert = _make_root(now, root_name)
         _write_key(base / ROOT_KEY, root_key)
         _write(base / ROOT_CERT, root_cert.public_bytes(serialization.Encoding.PEM))
     if not _signing_cert_usable(base, now):
         key, cert = _make_signer(root_key, root_cert, now)
         _write_key(base / SIGNING_KEY, key)
         _write(base / SIGNING_CERT, cert.public_bytes(serialization.Encoding.PEM))
+    if not _crl_usable(base, now):
+        _write(base / ROOT_CRL, _make_crl(root_key, root_cert, now))
+    return root_key, root_cert
+
+
+def create_tsa(base, now=None):
+    """A demo CA with a time-stamping certificate (tsa-cert.pem, tsa-key.pem), created when
+    missing; returns (cert path, key path, root path)."""
+    base = Path(base)
+    now = now or datetime.now(UTC)
+    base.mkdir(parents=True, exist_ok=True)
+    os.chmod(base, 0o700)
+    with _exclusive(base / ".lock"):
+        root_key, root_cert = _create(base, now, TSA_ROOT_NAME)
+        if not (base / TSA_CERT).is_file() or _expires_soon(base / TSA_CERT, now):
+            key, cert = _make_signer(
+                root_key, root_cert, now, TSA_NAME, ExtendedKeyUsageOID.TIME_STAMPING
+            )
+            _write_key(base / TSA_KEY, key)
+            _write(base / TSA_CERT, cert.public_bytes(serialization.Encoding.PEM))
+    return base / TSA_CERT, base / TSA_KEY, base / ROOT_CERT
+
+
+def _make_crl(root_key, root_cert, now):
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(root_cert.subject)
+        .last_update(now - timedelta(minutes=5))
+        .next_update(now + timedelta(days=CRL_DAYS))
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+        .sign(root_key, hashes.SHA256())
+    )
+    return crl.public_bytes(serialization.Encoding.PEM)
+
+
+def _crl_usable(base, now):
+    if not (base / ROOT_CRL).is_file():
+        return False
+    crl = x509.load_pem_x509_crl((base / ROOT_CRL).read_bytes())
+    return crl.next_update_utc - timedelta(days=CRL_DAYS / 2) > now
+
+
+def _expires_soon(path, now):
+    cert = x509.load_pem_x509_certificate(path.read_bytes())
+    return cert.not_valid_after_utc - RENEW_BEFORE <= now
 
 
 @contextmanager
@@ -132,9 +201,9 @@ def _key_usage(**wanted):
     return x509.KeyUsage(**{**flags, **wanted})
 
 
-def _make_root(now):
+def _make_root(now, root_name=ROOT_NAME):
     key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    name = _name(ROOT_NAME)
+    name = _name(root_name)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -151,12 +220,12 @@ def _make_root(now):
     return key, cert
 
 
-def _make_signer(root_key, root_cert, now):
+def _make_signer(root_key, root_cert, now, name=SIGNER_NAME, usage=None):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     not_after = min(now + timedelta(days=365 * SIGNER_YEARS), root_cert.not_valid_after_utc)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
-        .subject_name(_name(SIGNER_NAME))
+        .subject_name(_name(name))
         .issuer_name(root_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
@@ -169,9 +238,10 @@ def _make_signer(root_key, root_cert, now):
             x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
             critical=False,
         )
-        .sign(root_key, hashes.SHA256())
     )
-    return key, cert
+    if usage is not None:  # RFC 3161: a TSA's certificate is for time stamping only, critical
+        builder = builder.add_extension(x509.ExtendedKeyUsage([usage]), critical=True)
+    return key, builder.sign(root_key, hashes.SHA256())
 
 
 def _signing_cert_usable(base, now):

@@ -202,6 +202,18 @@ def _frame(c, width, height):
             c.rect(x, y, corner, corner, stroke=0, fill=1)
 
 
+def document_info(stated):
+    """The title, author… of the PDF's information and XMP metadata (PDF/A: the same)."""
+    with translation.override("vi"):
+        title = _("CERTIFICATE")
+        return {
+            "title": f"{title} {stated['code']}",
+            "author": stated["issuing_body"],
+            "subject": stated["course"],
+            "creator": settings.WAGTAIL_SITE_NAME,
+        }
+
+
 def render(certificate, signed_by="", stated=None):
     """The certificate's PDF (bytes), unsigned, in Vietnamese; `stated`: its facts() when the
     caller has them."""
@@ -214,10 +226,11 @@ def _render(stated, signed_by):
     title = _("CERTIFICATE")
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=PAGE, initialFontName=FONT, lang="vi")
-    c.setTitle(f"{title} {stated['code']}")
-    c.setAuthor(stated["issuing_body"])
-    c.setSubject(stated["course"])
-    c.setCreator(settings.WAGTAIL_SITE_NAME)
+    info = document_info(stated)
+    c.setTitle(info["title"])
+    c.setAuthor(info["author"])
+    c.setSubject(info["subject"])
+    c.setCreator(info["creator"])
     width, height = PAGE
     _frame(c, width, height)
 
@@ -366,7 +379,9 @@ def _render(stated, signed_by):
 
 def render_signed(certificate, stated=None):
     signer = signing.load_signer()
-    return signing.sign(render(certificate, signing.signer_name(signer), stated), signer)
+    stated = stated or facts(certificate)
+    unsigned = render(certificate, signing.signer_name(signer), stated)
+    return signing.sign(unsigned, signer, document_info(stated))
 
 
 def _stored(certificate):

@@ -409,6 +409,14 @@ CERTIFICATE_SIGNING_KEY = os.environ.get("CERTIFICATE_SIGNING_KEY", "")
 CERTIFICATE_SIGNING_KEY_PASSWORD = os.environ.get("CERTIFICATE_SIGNING_KEY_PASSWORD", "")
 CERTIFICATE_SIGNING_CERT = os.environ.get("CERTIFICATE_SIGNING_CERT", "")
 CERTIFICATE_SIGNING_CHAIN = os.environ.get("CERTIFICATE_SIGNING_CHAIN", "")
+# Validation data embedded in every signed PDF (PAdES B-LT), read from files, never fetched:
+# CRLs (PEM or DER) and OCSP responses (DER) for the chain, paths separated by commas.
+CERTIFICATE_SIGNING_CRLS = os.environ.get("CERTIFICATE_SIGNING_CRLS", "")
+CERTIFICATE_SIGNING_OCSP = os.environ.get("CERTIFICATE_SIGNING_OCSP", "")
+# An RFC 3161 time-stamping authority (PAdES B-T): its URL, and the PEM file of the
+# certificates above its own (to embed and check them). Empty: no time stamp.
+CERTIFICATE_TSA_URL = os.environ.get("CERTIFICATE_TSA_URL", "")
+CERTIFICATE_TSA_CHAIN = os.environ.get("CERTIFICATE_TSA_CHAIN", "")
 
 # Push to the procedure system: events are POSTed to this address, signed with HMAC-SHA256.
 PROCEDURE_SYSTEM_EVENTS_URL = os.environ.get("PROCEDURE_SYSTEM_EVENTS_URL", "")

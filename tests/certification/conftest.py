@@ -28,6 +28,9 @@ def signing_settings(settings, signing_ca):
     settings.CERTIFICATE_SIGNING_CERT = str(signing_ca.cert)
     settings.CERTIFICATE_SIGNING_CHAIN = str(signing_ca.chain)
     settings.CERTIFICATE_SIGNING_KEY_PASSWORD = ""
+    settings.CERTIFICATE_SIGNING_CRLS = ",".join(str(path) for path in signing_ca.crls)
+    settings.CERTIFICATE_SIGNING_OCSP = ""
+    settings.CERTIFICATE_TSA_URL = settings.CERTIFICATE_TSA_CHAIN = ""
     settings.PUBLIC_BASE_URL = "https://kynangso.example.vn"
     return settings
 
@@ -83,3 +86,15 @@ def client_for(user):
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
     return client
+
+
+@pytest.fixture
+def tsa(settings, tmp_path_factory):
+    """A local RFC 3161 time-stamping authority (its own demo CA), the one the PDFs use."""
+    from certification.tsa_simulator import TimeStampSimulator
+
+    simulator = TimeStampSimulator(tmp_path_factory.mktemp("tsa")).start()
+    settings.CERTIFICATE_TSA_URL = simulator.url
+    settings.CERTIFICATE_TSA_CHAIN = str(simulator.root)
+    yield simulator
+    simulator.stop()

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 
 from certification import demo_ca, pdf, signing
 from certification.models import Certificate
@@ -68,14 +69,23 @@ def test_the_pdf_is_a4_landscape_with_its_font_embedded(signed, tmp_path):
 
 
 @needs_poppler
-def test_pdfsig_finds_a_valid_pades_signature(signed, tmp_path):
+def test_pdfsig_finds_a_valid_pades_signature(signed, settings, tmp_path):
     report = poppler("pdfsig", signed, tmp_path)
     assert "Signature is Valid." in report
     assert "ETSI.CAdES.detached" in report
     assert "SHA-256" in report
     # After the signed revision comes only the validation data (B-LT), which changes nothing
     # the signature covers.
-    status = validate_pdf_signature(PdfFileReader(io.BytesIO(signed)).embedded_signatures[0])
+    status = validate_pdf_signature(
+        PdfFileReader(io.BytesIO(signed)).embedded_signatures[0],
+        signer_validation_context=ValidationContext(
+            trust_roots=[
+                signing.asn1_x509.Certificate.load(der)
+                for der in signing._ders(settings.CERTIFICATE_SIGNING_CHAIN)
+            ],
+            allow_fetching=False,
+        ),
+    )
     assert status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
     assert status.modification_level == ModificationLevel.LTA_UPDATES
     assert f"Signature Field Name: {signing.FIELD_NAME}" in report

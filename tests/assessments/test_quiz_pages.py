@@ -201,3 +201,12 @@ def test_scripts_in_imported_question_html_never_reach_the_learner(client, learn
     page = response.content.decode()
     assert "Ai cấp?" in page and "Ban Cơ yếu Chính phủ" in page
     assert "steal()" not in page
+
+
+@pytest.mark.parametrize("asked, shown", [("²", 1), ("-1", 1), ("hai", 1), ("99", 2)])
+def test_an_odd_page_number_shows_the_nearest_page_of_the_quiz(taking, asked, shown):
+    client, attempt = taking
+    response = client.get(reverse("attempt_page", args=[attempt.pk]), {"page": asked})
+    assert response.status_code == 200
+    expected = attempt.slots.get(position=shown).question.text
+    assert expected in response.content.decode()

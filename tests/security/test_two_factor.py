@@ -259,3 +259,12 @@ def test_settings_default_to_optional():
 @pytest.fixture(autouse=True)
 def _english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.mark.parametrize("next_url", ["abc", "javascript:alert(1)", "//evil.example/"])
+def test_verify_page_goes_home_when_next_is_not_a_path_of_the_site(client, hr_na_sang, next_url):
+    device, _codes = enrol(client, hr_na_sang)
+    password_login(client, hr_na_sang)
+    response = client.post(VERIFY, {"code": app_code(device, 1), "next": next_url})
+    assert response.status_code == 302
+    assert response.url == "/"

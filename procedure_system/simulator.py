@@ -24,14 +24,13 @@ From the command line: `manage.py procedure_simulator --port 8765 --secret S --s
 import hashlib
 import hmac
 import json
-import threading
 import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from elearning.local_service import LocalService, Reply
+
 MAX_SKEW_SECONDS = 300
-MAX_BODY_BYTES = 1024 * 1024
 
 
 def signature(secret, timestamp, body):
@@ -39,14 +38,15 @@ def signature(secret, timestamp, body):
     return "sha256=" + hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-class ProcedureSimulator:
+class ProcedureSimulator(LocalService):
+    name = "procedure-simulator"
+    max_body_bytes = 1024 * 1024
+
     def __init__(self, secret, host="127.0.0.1", port=0, store=None, log=None, keep_raw=True):
+        super().__init__(host, port)
         self.secret = secret
-        self.host = host
-        self.port = port
         self.store = Path(store) if store else None
         self.log = log or (lambda message: None)
-        self.lock = threading.Lock()
         self.received = []
         self.keep_raw = keep_raw
         self.raw = []  # every POST as it came, {"headers": {…}, "body": b"…"}, if keep_raw
@@ -54,8 +54,6 @@ class ProcedureSimulator:
         self.duplicates = 0
         self.rejected = 0
         self._failures = []  # statuses to answer with before accepting again (tests)
-        self._server = None
-        self._thread = None
         if self.store and self.store.exists():
             self.received = json.loads(self.store.read_text(encoding="utf-8"))
 
@@ -71,40 +69,6 @@ class ProcedureSimulator:
         """Answer the next `times` valid requests with `status` (an outage, for tests)."""
         with self.lock:
             self._failures.extend([status] * times)
-
-    def start(self):
-        self._server = ThreadingHTTPServer((self.host, self.port), self._handler_class())
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="procedure-simulator", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def serve_forever(self):
-        """Run in the calling thread until interrupted (the management command)."""
-        self._server = ThreadingHTTPServer((self.host, self.port), self._handler_class())
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        try:
-            self._server.serve_forever()
-        finally:
-            self._server.server_close()
-            self._server = None
-
-    def stop(self):
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = self._thread = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
     # What the handler calls ----------------------------------------------------------------
 
@@ -148,62 +112,44 @@ class ProcedureSimulator:
         temporary.write_text(json.dumps(self.received, ensure_ascii=False, indent=1), "utf-8")
         temporary.replace(self.store)
 
-    def _handler_class(self):
-        simulator = self
+    def error(self, status, message):
+        return _json(status, {"error": message})
 
-        class Handler(BaseHTTPRequestHandler):
-            server_version = "ProcedureSimulator/1"
+    def handle(self, request):
+        if request.path != "/events":
+            return self.error(404, "not found")
+        if request.method == "GET":
+            with self.lock:
+                events = list(self.received)
+            return _json(200, {"count": len(events), "events": events})
+        if request.method != "POST":
+            return self.error(405, "GET or POST /events")
+        headers, body = request.headers, request.body
+        if self.keep_raw:
+            with self.lock:
+                self.raw.append({"headers": dict(headers), "body": body})
+        error = self.verify(headers, body)
+        if error:
+            with self.lock:
+                self.rejected += 1
+            self.log(f"rejected: {error}")
+            return self.error(401, error)
+        content_type = headers.get("Content-Type", "").split(";")[0].strip()
+        if content_type != "application/json":
+            return self.error(415, "Content-Type must be application/json")
+        key = headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return self.error(400, "Idempotency-Key required")
+        try:
+            payload = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return self.error(400, "body is not UTF-8 JSON")
+        kind = headers.get("X-KNS-Event", "")
+        if not isinstance(payload, dict) or payload.get("event") != kind:
+            return self.error(400, "X-KNS-Event does not match the body")
+        return _json(*self.accept(key, kind, payload))
 
-            def log_message(self, format, *args):
-                pass
 
-            def answer(self, status, data):
-                body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self):
-                if self.path.split("?")[0] != "/events":
-                    return self.answer(404, {"error": "not found"})
-                with simulator.lock:
-                    events = list(simulator.received)
-                return self.answer(200, {"count": len(events), "events": events})
-
-            def do_POST(self):
-                if self.path.split("?")[0] != "/events":
-                    return self.answer(404, {"error": "not found"})
-                try:
-                    length = int(self.headers.get("Content-Length", ""))
-                except ValueError:
-                    return self.answer(411, {"error": "Content-Length required"})
-                if length > MAX_BODY_BYTES:
-                    return self.answer(413, {"error": "body too large"})
-                body = self.rfile.read(length)
-                if simulator.keep_raw:
-                    with simulator.lock:
-                        simulator.raw.append({"headers": dict(self.headers), "body": body})
-                error = simulator.verify(self.headers, body)
-                if error:
-                    with simulator.lock:
-                        simulator.rejected += 1
-                    simulator.log(f"rejected: {error}")
-                    return self.answer(401, {"error": error})
-                content_type = self.headers.get("Content-Type", "").split(";")[0].strip()
-                if content_type != "application/json":
-                    return self.answer(415, {"error": "Content-Type must be application/json"})
-                key = self.headers.get("Idempotency-Key", "").strip()
-                if not key:
-                    return self.answer(400, {"error": "Idempotency-Key required"})
-                try:
-                    payload = json.loads(body.decode("utf-8"))
-                except (UnicodeDecodeError, ValueError):
-                    return self.answer(400, {"error": "body is not UTF-8 JSON"})
-                kind = self.headers.get("X-KNS-Event", "")
-                if not isinstance(payload, dict) or payload.get("event") != kind:
-                    return self.answer(400, {"error": "X-KNS-Event does not match the body"})
-                return self.answer(*simulator.accept(key, kind, payload))
-
-        return Handler
+def _json(status, data):
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return Reply(status, body, "application/json; charset=utf-8")

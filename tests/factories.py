@@ -1,4 +1,5 @@
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -41,3 +42,16 @@ def officer_with_role(role, unit_code, username=None, **kwargs):
     unit = AdministrativeUnit.objects.current().get(code=unit_code)
     user = UserFactory(username=username or f"{role.lower()}.{unit_code}", role=role)
     return OfficerFactory(user=user, unit=unit, **kwargs)
+
+
+def unit(code):
+    """The current administrative unit with this code."""
+    return AdministrativeUnit.objects.current().get(code=code)
+
+
+def logged_in(client, user, language=None):
+    """The client, signed in as a user the factories made (and in `language`, if given)."""
+    assert client.login(username=user.username, password=PASSWORD)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client

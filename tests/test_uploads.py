@@ -15,7 +15,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from elearning.uploads import check_upload, sanitize_image, sniff
-from tests.factories import PASSWORD
+from tests.factories import logged_in
 
 PAYLOAD = b"<?php system($_GET['c']); ?>"
 
@@ -38,11 +38,6 @@ def jpeg_with_secrets(size=(64, 32)):
 def editor(trainer):
     """Trainers upload the images and documents of their lessons."""
     return trainer
-
-
-def logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def assert_clean_jpeg(data):

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,7 +23,7 @@ from assessments.models import (
 )
 from tests.assessments.answering import chosen
 from tests.assessments.test_attempts import make_question
-from tests.factories import PASSWORD, OfficerFactory
+from tests.factories import OfficerFactory, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -286,25 +285,19 @@ def test_the_number_of_queries_does_not_grow_with_attempts(bank, django_assert_n
 # The admin pages
 
 
-def logged_in(client, user, language="en"):
-    assert client.login(username=user.username, password=PASSWORD)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
-
-
 def test_only_users_who_may_change_quizzes_see_the_analysis(
     client, sittings, learner, hr_na_sang, trainer
 ):
     url = reverse("quiz_analysis", args=[sittings.pk])
     for user in (learner, hr_na_sang):  # no admin at all; admin without the quiz permission
-        logged_in(client, user)
+        logged_in(client, user, "en")
         assert client.get(url).status_code in (302, 403)
         assert client.get(reverse("quiz_analysis_xlsx", args=[sittings.pk])).status_code in (
             302,
             403,
         )
         client.logout()
-    response = logged_in(client, trainer).get(url)
+    response = logged_in(client, trainer, "en").get(url)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Item analysis" in page
@@ -314,12 +307,12 @@ def test_only_users_who_may_change_quizzes_see_the_analysis(
 
 
 def test_the_analysis_of_an_unknown_quiz_is_not_found(client, trainer):
-    response = logged_in(client, trainer).get(reverse("quiz_analysis", args=[999]))
+    response = logged_in(client, trainer, "en").get(reverse("quiz_analysis", args=[999]))
     assert response.status_code == 404
 
 
 def test_the_quiz_listing_and_editor_link_to_the_analysis(client, sittings, trainer):
-    logged_in(client, trainer)
+    logged_in(client, trainer, "en")
     url = reverse("quiz_analysis", args=[sittings.pk])
     listing = client.get(reverse("wagtailsnippets_assessments_quiz:list"))
     assert url in listing.content.decode()
@@ -329,7 +322,9 @@ def test_the_quiz_listing_and_editor_link_to_the_analysis(client, sittings, trai
 
 
 def test_the_excel_file_holds_the_figures_as_numbers(client, sittings, trainer, bank):
-    response = logged_in(client, trainer).get(reverse("quiz_analysis_xlsx", args=[sittings.pk]))
+    response = logged_in(client, trainer, "en").get(
+        reverse("quiz_analysis_xlsx", args=[sittings.pk])
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
@@ -366,7 +361,7 @@ def table(sheet):
 def test_a_typed_answer_that_looks_like_a_formula_stays_text(client, bank, trainer):
     quiz = quiz_of(bank["short"])
     sit(OfficerFactory(), quiz, {1: '=HYPERLINK("http://example.com","x")'})
-    response = logged_in(client, trainer).get(reverse("quiz_analysis_xlsx", args=[quiz.pk]))
+    response = logged_in(client, trainer, "en").get(reverse("quiz_analysis_xlsx", args=[quiz.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Responses"]
     cell = sheet.cell(row=5, column=3)
     assert cell.data_type == "s"

@@ -18,8 +18,7 @@ from certification import issuing
 from officers import roles
 from officers.models import Officer
 from procedure_system.models import ApiClient
-from tests.factories import PASSWORD, OfficerFactory
-from units.models import AdministrativeUnit
+from tests.factories import PASSWORD, OfficerFactory, unit
 
 IMPORT_URL = "/admin/officers/import/"
 HEADER = "Tên đăng nhập,Họ và tên,Mã đơn vị\r\n"
@@ -29,10 +28,6 @@ def client_for(user):
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
     return client
-
-
-def unit(code):
-    return AdministrativeUnit.objects.current().get(code=code)
 
 
 def only_entry(action):

@@ -10,12 +10,7 @@ from courses.assignments import apply_assignment
 from courses.models import Assignment, Enrolment
 from officers.models import JobPosition
 from tests.courses.pages import make_course
-from tests.factories import PASSWORD, OfficerFactory
-from units.models import AdministrativeUnit
-
-
-def unit(code):
-    return AdministrativeUnit.objects.current().get(code=code)
+from tests.factories import PASSWORD, OfficerFactory, unit
 
 
 @pytest.fixture

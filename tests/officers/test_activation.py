@@ -12,19 +12,15 @@ from django.utils import timezone, translation
 from audit.models import Action, AuditEntry
 from officers import activation, roles
 from officers.models import ActivationCode
-from tests.factories import PASSWORD, OfficerFactory, UserFactory, officer_with_role
-from units.models import AdministrativeUnit
+from tests.factories import (
+    OfficerFactory,
+    UserFactory,
+    logged_in,
+    officer_with_role,
+    unit,
+)
 
 NEW_PASSWORD = "Chon-mat-khau-2026!"
-
-
-def unit(code):
-    return AdministrativeUnit.objects.current().get(code=code)
-
-
-def logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

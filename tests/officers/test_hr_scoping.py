@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from officers import roles
 from officers.models import Officer
-from tests.factories import PASSWORD, OfficerFactory, officer_with_role
-from units.models import AdministrativeUnit
+from tests.factories import OfficerFactory, logged_in, officer_with_role, unit
 
 
 @pytest.fixture
@@ -21,15 +20,6 @@ def officers(dien_bien):
         "na_sang_2": OfficerFactory(full_name="Quàng Thị Ơn", unit=unit("03172")),
         "muong_tung": OfficerFactory(full_name="Giàng A Chứ", unit=unit("03181")),
     }
-
-
-def unit(code):
-    return AdministrativeUnit.objects.current().get(code=code)
-
-
-def logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_hr_of_one_commune_lists_only_officers_of_that_commune(client, hr_na_sang, officers):

@@ -1,28 +1,16 @@
 """An officer proposes their procedure-system account; HR of their unit confirms or rejects it."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from officers import procedure_accounts, roles
 from officers.models import Officer
-from tests.factories import PASSWORD, OfficerFactory, officer_with_role
-from units.models import AdministrativeUnit
+from tests.factories import PASSWORD, OfficerFactory, logged_in, officer_with_role, unit
 
 pytestmark = pytest.mark.django_db
 
 PROFILE = "/accounts/profile/"
-
-
-def unit(code):
-    return AdministrativeUnit.objects.current().get(code=code)
-
-
-def logged_in(client, user, language="en"):
-    assert client.login(username=user.username, password=PASSWORD)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
 
 
 def propose(client, account):
@@ -37,7 +25,7 @@ def officer(learner):
 
 @pytest.fixture
 def officer_client(client, learner):
-    return logged_in(client, learner)
+    return logged_in(client, learner, "en")
 
 
 def pending(officer):
@@ -114,7 +102,7 @@ def test_the_account_already_linked_to_oneself_is_refused(officer_client, office
 
 def test_a_user_without_an_officer_profile_cannot_post(client, django_user_model):
     user = django_user_model.objects.create_user("khach", password=PASSWORD)
-    logged_in(client, user)
+    logged_in(client, user, "en")
     response = propose(client, "khach")
     assert response.status_code == 200
     assert "no officer profile" in response.content.decode()
@@ -150,7 +138,7 @@ def reject(client, officer, account, reason=""):
 
 
 def test_hr_lists_only_requests_in_their_area(client, hr_na_sang, requests):
-    page = logged_in(client, hr_na_sang).get(reverse("procedure_accounts_pending"))
+    page = logged_in(client, hr_na_sang, "en").get(reverse("procedure_accounts_pending"))
     assert page.status_code == 200
     text = page.content.decode()
     assert "Lò Văn Pánh" in text and "pank.ns" in text
@@ -159,18 +147,18 @@ def test_hr_lists_only_requests_in_their_area(client, hr_na_sang, requests):
 
 
 def test_provincial_hr_lists_requests_of_every_commune(client, hr_province, requests):
-    text = logged_in(client, hr_province).get(reverse("procedure_accounts_pending")).content
+    text = logged_in(client, hr_province, "en").get(reverse("procedure_accounts_pending")).content
     assert "pank.ns" in text.decode() and "chu.mt" in text.decode()
 
 
 def test_a_learner_cannot_open_the_list(client, learner, requests):
-    response = logged_in(client, learner).get(reverse("procedure_accounts_pending"))
+    response = logged_in(client, learner, "en").get(reverse("procedure_accounts_pending"))
     assert response.status_code in (302, 403)
 
 
 def test_hr_confirms_an_account(client, hr_na_sang, requests):
     officer = requests["na_sang"]
-    response = confirm(logged_in(client, hr_na_sang), officer, "pank.ns")
+    response = confirm(logged_in(client, hr_na_sang, "en"), officer, "pank.ns")
     assert response.status_code == 302
     officer.refresh_from_db()
     assert officer.procedure_account == "pank.ns"
@@ -184,7 +172,7 @@ def test_hr_confirms_an_account(client, hr_na_sang, requests):
 
 def test_hr_cannot_decide_outside_their_area(client, hr_na_sang, requests):
     officer = requests["muong_tung"]
-    logged_in(client, hr_na_sang)
+    logged_in(client, hr_na_sang, "en")
     assert confirm(client, officer, "chu.mt").status_code == 404
     assert reject(client, officer, "chu.mt").status_code == 404
     officer.refresh_from_db()
@@ -195,7 +183,9 @@ def test_hr_cannot_confirm_for_an_administrator(client, hr_province, dien_bien):
     admin_officer = officer_with_role(
         roles.ADMINISTRATOR, "03172", procedure_account_requested="admin.ns"
     )
-    assert confirm(logged_in(client, hr_province), admin_officer, "admin.ns").status_code == 404
+    assert (
+        confirm(logged_in(client, hr_province, "en"), admin_officer, "admin.ns").status_code == 404
+    )
     admin_officer.refresh_from_db()
     assert admin_officer.procedure_account == ""
 
@@ -203,7 +193,7 @@ def test_hr_cannot_confirm_for_an_administrator(client, hr_province, dien_bien):
 def test_a_request_changed_since_the_list_was_shown_is_not_confirmed(client, hr_na_sang, requests):
     officer = requests["na_sang"]
     Officer.objects.filter(pk=officer.pk).update(procedure_account_requested="pank.other")
-    response = confirm(logged_in(client, hr_na_sang), officer, "pank.ns")
+    response = confirm(logged_in(client, hr_na_sang, "en"), officer, "pank.ns")
     assert response.status_code == 302
     officer.refresh_from_db()
     assert officer.procedure_account == ""
@@ -216,7 +206,7 @@ def test_an_account_taken_meanwhile_is_not_confirmed(client, hr_province, reques
     # An import gave the account to another officer after the request was made.
     OfficerFactory(unit=unit("03181"), procedure_account="pank.ns")
     officer = requests["na_sang"]
-    confirm(logged_in(client, hr_province), officer, "pank.ns")
+    confirm(logged_in(client, hr_province, "en"), officer, "pank.ns")
     officer.refresh_from_db()
     assert officer.procedure_account == ""
     assert officer.procedure_account_requested == "pank.ns"
@@ -228,14 +218,14 @@ def test_an_account_taken_meanwhile_is_not_confirmed(client, hr_province, reques
 
 def test_the_officer_sees_why_hr_rejected_the_account(client, hr_na_sang, requests):
     officer = requests["na_sang"]
-    logged_in(client, hr_na_sang)
+    logged_in(client, hr_na_sang, "en")
     response = reject(client, officer, "pank.ns", "Sai tên: dùng pank.nasang")
     assert response.status_code == 302
     officer.refresh_from_db()
     assert (officer.procedure_account, officer.procedure_account_requested) == ("", "")
 
     client.logout()
-    page = logged_in(client, officer.user).get(PROFILE).content.decode()
+    page = logged_in(client, officer.user, "en").get(PROFILE).content.decode()
     assert "data-account-rejected" in page
     assert "pank.ns" in page
     assert "Sai tên: dùng pank.nasang" in page
@@ -250,9 +240,9 @@ def test_the_officer_sees_why_hr_rejected_the_account(client, hr_na_sang, reques
 
 def test_a_confirmed_account_reaches_the_officers_profile(client, hr_na_sang, requests):
     officer = requests["na_sang"]
-    confirm(logged_in(client, hr_na_sang), officer, "pank.ns")
+    confirm(logged_in(client, hr_na_sang, "en"), officer, "pank.ns")
     client.logout()
-    page = logged_in(client, officer.user).get(PROFILE).content.decode()
+    page = logged_in(client, officer.user, "en").get(PROFILE).content.decode()
     assert "pank.ns" in page
     assert "data-account-pending" not in page
     assert "data-account-rejected" not in page

@@ -9,19 +9,9 @@ from django.urls import reverse
 from audit.models import Action, AuditEntry
 from officers import roles
 from officers.importing import import_officers
-from tests.factories import PASSWORD, OfficerFactory, officer_with_role
-from units.models import AdministrativeUnit
+from tests.factories import OfficerFactory, logged_in, officer_with_role, unit
 
 STAFF_ROLES = [roles.TRAINER, roles.REVIEWER, roles.HR, roles.ADMINISTRATOR]
-
-
-def unit(code):
-    return AdministrativeUnit.objects.current().get(code=code)
-
-
-def logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def edit_data(officer, **changes):

@@ -11,20 +11,10 @@ from django.utils import translation
 from officers import roles
 from officers.importing import import_officers
 from officers.usernames import canonical
-from tests.factories import PASSWORD, OfficerFactory, UserFactory
-from units.models import AdministrativeUnit
+from tests.factories import OfficerFactory, UserFactory, logged_in, unit
 
 LOOKALIKES = ["Quantri", "QUANTRI", "ｑｕａｎｔｒｉ"]
 CYRILLIC = "quantr\u0456"  # Cyrillic small letter byelorussian-ukrainian i
-
-
-def unit(code):
-    return AdministrativeUnit.objects.current().get(code=code)
-
-
-def logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

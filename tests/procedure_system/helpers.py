@@ -7,14 +7,9 @@ from django.utils import timezone
 from certification.models import Certificate
 from procedure_system.api_auth import assign_new_token
 from procedure_system.models import ApiClient
-from tests.factories import OfficerFactory
-from units.models import AdministrativeUnit
+from tests.factories import OfficerFactory, unit
 
 ISSUED = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 0))
-
-
-def unit(code):
-    return AdministrativeUnit.objects.current().get(code=code)
 
 
 def make_client(*unit_codes, name=None, **kwargs):

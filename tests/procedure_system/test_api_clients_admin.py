@@ -9,18 +9,13 @@ from wagtail.models import ModelLogEntry
 from procedure_system.api_admin import TOKEN_ROTATED
 from procedure_system.api_auth import hash_token
 from procedure_system.models import ApiClient
-from tests.factories import PASSWORD
+from tests.factories import logged_in
 from tests.procedure_system.helpers import bearer, make_client, unit
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r"kns_[0-9a-f]{10}_[A-Za-z0-9_-]{43}")
 LIST = "/api/v1/certifications"
-
-
-def logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def shown_token(response):

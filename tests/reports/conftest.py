@@ -73,14 +73,9 @@ from courses.models import (
     TrackPage,
 )
 from officers.models import JobPosition
-from tests.factories import PASSWORD, OfficerFactory
-from units.models import AdministrativeUnit
+from tests.factories import PASSWORD, OfficerFactory, unit
 
 _numbers = itertools.count(1)
-
-
-def unit(code):
-    return AdministrativeUnit.objects.current().get(code=code)
 
 
 def publish(parent, page):

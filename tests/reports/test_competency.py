@@ -48,15 +48,10 @@ from courses.models import Enrolment, SkillTag
 from officers.models import JobPosition, Officer
 from reports import competency
 from tests.courses.pages import make_course
-from tests.factories import PASSWORD, OfficerFactory
-from units.models import AdministrativeUnit
+from tests.factories import PASSWORD, OfficerFactory, unit
 
 NA_SANG_ORDER = ["Lò Văn An", "Quàng Thị Bình", "Lường Văn Cường", "Cà Thị Dung", "Tòng Văn Em"]
 COLUMNS = ["DS04", "DS06", "IU01", "IU06"]
-
-
-def unit(code):
-    return AdministrativeUnit.objects.current().get(code=code)
 
 
 def course_teaching(title, slug, codes, positions=()):

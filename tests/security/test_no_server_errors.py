@@ -18,15 +18,12 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
-from django.test import Client, override_settings
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from certification import demo_ca
-
 from .matrix import url_of
 from .test_permission_matrix import API_ROWS, ROWS, api_headers
-from .world import build_world
+from .world import built_world, signed_in_clients
 
 ROLES = ("anonymous", "learner", "hr_commune", "trainer")
 
@@ -140,30 +137,18 @@ TARGETS = _targets()
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    ca = demo_ca.create(tmp_path_factory.mktemp("fuzz-ca"))
-    signing = override_settings(
-        CERTIFICATE_SIGNING_KEY=str(ca.key),
-        CERTIFICATE_SIGNING_CERT=str(ca.cert),
-        CERTIFICATE_SIGNING_CHAIN=str(ca.chain),
-        CERTIFICATE_SIGNING_KEY_PASSWORD="",
-    )
-    with signing, django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock(), built_world(tmp_path_factory.mktemp("fuzz-ca")) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")
 def clients(world, django_db_blocker):
-    signed_in = {}
+    # A 500 comes back as a response (and its traceback in the log), so that the sweep can
+    # list every URL that fails.
     with django_db_blocker.unblock():
-        for role in ROLES:
-            # A 500 comes back as a response (and its traceback in the log), so that the
-            # sweep can list every URL that fails.
-            client = Client(raise_request_exception=False)
-            if world.user(role) is not None:
-                client.force_login(world.user(role))
-            signed_in[role] = client
-    return signed_in
+        return signed_in_clients(
+            world, {role: role for role in ROLES}, raise_request_exception=False
+        )
 
 
 def _request(world, clients, target, role, query):

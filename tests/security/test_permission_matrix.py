@@ -31,13 +31,11 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.forms.models import model_to_dict
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import demo_ca
 from certification.models import Certificate
 from courses.models import Assignment
 from officers.models import ActivationCode, Officer
@@ -67,7 +65,15 @@ from .matrix import (
     status_of,
     url_of,
 )
-from .world import PLACES, REACH, ROLES, build_world, officer_name, requested_account
+from .world import (
+    PLACES,
+    REACH,
+    ROLES,
+    built_world,
+    officer_name,
+    requested_account,
+    signed_in_clients,
+)
 
 # Short names, so that the table reads as one.
 RE, LOG, ALOG, HOME = REDIRECT, LOGIN, ADMIN_LOGIN, ADMIN_HOME
@@ -927,16 +933,8 @@ EXCLUDED = {}
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The matrix's data, built once; rolled back when the module is done."""
-    ca = demo_ca.create(tmp_path_factory.mktemp("matrix-ca"))
-    signing = override_settings(
-        CERTIFICATE_SIGNING_KEY=str(ca.key),
-        CERTIFICATE_SIGNING_CERT=str(ca.cert),
-        CERTIFICATE_SIGNING_CHAIN=str(ca.chain),
-        CERTIFICATE_SIGNING_KEY_PASSWORD="",
-    )
-    with signing, django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock(), built_world(tmp_path_factory.mktemp("matrix-ca")) as world:
+        yield world
 
 
 def ask(world, row, place, client, headers):
@@ -984,17 +982,11 @@ def params(rows, roles):
 
 @pytest.fixture(scope="module")
 def clients(world, django_db_blocker):
-    """A client per role, signed in once for the module (a sign-in per cell would cost more
-    than most cells); the sessions live in the module's transaction."""
-    signed_in = {}
+    """A client per role (and the administrator's second session); the sessions live in the
+    module's transaction."""
+    users = {role: role for role in ROLES} | {"admin_session": "administrator"}
     with django_db_blocker.unblock():
-        for role in (*ROLES, "admin_session"):
-            client = Client()
-            user = world.user("administrator" if role == "admin_session" else role)
-            if user is not None:
-                client.force_login(user)
-            signed_in[role] = client
-    return signed_in
+        return signed_in_clients(world, users)
 
 
 def client_for(clients, role):

@@ -13,11 +13,14 @@ Role users sit in A (Learner, HR of the commune) or in the province (everyone el
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import get_resolver
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -34,7 +37,7 @@ from assessments.models import (
 )
 from audit import recorder as audit_recorder
 from audit.models import Action
-from certification import issuing, pdf
+from certification import demo_ca, issuing, pdf
 from certification.models import CertificateIssuer
 from courses import progress
 from courses.models import Assignment, CatalogueIndexPage, CoursePage, LessonPage, TrackPage
@@ -395,3 +398,31 @@ def _token(name, units, active=True):
     client.save()
     client.units.set(units)
     return token
+
+
+@contextmanager
+def built_world(directory):
+    """The world, its certificates signed by a demo CA made in `directory`; all of it rolled
+    back on leaving. Enter with the database unblocked (module-scoped fixtures)."""
+    ca = demo_ca.create(directory)
+    signing = override_settings(
+        CERTIFICATE_SIGNING_KEY=str(ca.key),
+        CERTIFICATE_SIGNING_CERT=str(ca.cert),
+        CERTIFICATE_SIGNING_CHAIN=str(ca.chain),
+        CERTIFICATE_SIGNING_KEY_PASSWORD="",
+    )
+    with signing, transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def signed_in_clients(world, users, **client_options):
+    """A test client per name of `users` ({name: role whose user signs in}), signed in once:
+    a sign-in per request would cost more than most requests."""
+    clients = {}
+    for name, role in users.items():
+        client = Client(**client_options)
+        if world.user(role) is not None:
+            client.force_login(world.user(role))
+        clients[name] = client
+    return clients

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,10 +21,11 @@ from wagtail.admin.widgets.button import HeaderButton
 
 import audit
 from courses.models import CoursePage, SkillTag
+from elearning import spreadsheets
 from elearning.spreadsheets import Sheet, csv_response, xlsx_response
 from officers.forms import units_manageable_by
 from officers.models import JobPosition, Officer
-from officers.roles import hr_scope_of, is_administrator
+from officers.roles import area_label, hr_scope_of
 from units.models import REFORM_2025, AdministrativeUnit
 from units.widgets import UnitSelect
 
@@ -37,17 +37,6 @@ PERMISSION = "officers.view_officer"
 class ReportPermissionMixin(PermissionRequiredMixin):
     permission_required = PERMISSION
     raise_exception = True
-
-
-def area_label(user):
-    if is_administrator(user):
-        return _("All units")
-    scope = hr_scope_of(user)
-    return str(scope) if scope else "–"
-
-
-def generated_line():
-    return _("Generated on %(date)s") % {"date": timezone.localtime().strftime("%d/%m/%Y %H:%M")}
 
 
 # --- The competency matrix ------------------------------------------------------------------
@@ -196,14 +185,14 @@ class CompetencyExportView(ReportPermissionMixin, MatrixFormMixin, View):
         summary = competency.summarise(selection)
         title_lines = [
             _("Competency matrix"),
-            _("Area: %(area)s") % {"area": area_label(request.user)},
+            spreadsheets.area_line(request.user),
             filter_lines(self.filters) or _("No filter"),
             _(
                 "Held: completed a course teaching the skill, or holds a certificate in force "
                 "listing it. Missing: required for the officer's job position but not held. "
                 "Empty: not required and not held."
             ),
-            generated_line(),
+            spreadsheets.generated_line(),
         ]
         missing = _("Missing")
         return xlsx_response(
@@ -311,7 +300,7 @@ class OfficerRecordExportView(OfficerMixin, View):
         title_lines = [
             _("Officer record: %(name)s") % {"name": self.officer.full_name},
             f"{self.officer.unit.name} ({self.officer.unit.code})",
-            generated_line(),
+            spreadsheets.generated_line(),
         ]
         missing = _("Missing")
         sheets = [
@@ -460,12 +449,12 @@ def history_title_lines(report, user):
     old = report.old_unit
     lines = [
         _("Units before 1 July 2025: %(unit)s") % {"unit": f"{old.name} ({old.code})"},
-        _("Area: %(area)s") % {"area": area_label(user)},
+        spreadsheets.area_line(user),
         _("Course: %(course)s") % {"course": report.course.title}
         if report.course
         else _("All courses"),
         honesty_note(),
-        generated_line(),
+        spreadsheets.generated_line(),
     ]
     return lines
 

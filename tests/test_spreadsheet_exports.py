@@ -36,7 +36,7 @@ def csv_rows(content):
 @pytest.fixture
 def formula_officer(dien_bien):
     na_sang = AdministrativeUnit.objects.current().get(code="03172")
-    return OfficerFactory(full_name=FORMULA, unit=na_sang, phone=" +1+cmd|' /C calc'!A0")
+    return OfficerFactory(full_name=FORMULA, unit=na_sang, phone=" +1+cmd|'/C'!A0")
 
 
 def test_the_officer_list_csv_has_a_bom_vietnamese_headings_and_no_formula(
@@ -49,7 +49,7 @@ def test_the_officer_list_csv_has_a_bom_vietnamese_headings_and_no_formula(
     assert rows[0][0] == "Họ và tên"
     [row] = [row for row in rows if "HYPERLINK" in row[0]]
     assert row[0] == "'" + FORMULA
-    assert row[rows[0].index("Số điện thoại")] == "' +1+cmd|' /C calc'!A0"
+    assert row[rows[0].index("Số điện thoại")] == "' +1+cmd|'/C'!A0"
 
 
 def test_the_officer_list_xlsx_has_the_title_block_and_keeps_formulas_as_text(

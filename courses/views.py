@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from certification.issuing import RENEWAL_WINDOW
+from certification.models import RENEWAL_WINDOW
 
 from . import progress
 from .models import CoursePage, Enrolment, LessonPage

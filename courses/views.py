@@ -10,10 +10,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from certification.models import RENEWAL_WINDOW
+from elearning.text import fold
 
 from . import progress
 from .models import CoursePage, Enrolment, LessonPage
-from .text import fold
 
 
 def _officer_or_403(request):

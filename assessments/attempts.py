@@ -132,7 +132,7 @@ def _resume_or_create(officer, quiz, now, rng):
     ).first()
     if current:
         return current
-    if quiz.max_attempts and attempts_used(officer, quiz) >= quiz.max_attempts:
+    if attempts_left(officer, quiz) == 0:
         raise NoAttemptsLeft
     questions = draw_questions(quiz, rng)
     attempt = Attempt.objects.create(
@@ -258,6 +258,16 @@ def attempts_used(officer, quiz, since=_ROUND):
     if since is not None:
         started = started.filter(started_at__gte=since)
     return started.count()
+
+
+def attempts_left(officer, quiz, since=_ROUND):
+    """How many more attempts the officer may start: the quiz's max_attempts less the attempts
+    used (attempts_used, `since` as there: by default the current round), never below zero;
+    None when the quiz allows any number (max_attempts empty or 0). Starting one is refused
+    at zero (NoAttemptsLeft)."""
+    if not quiz.max_attempts:
+        return None
+    return max(0, quiz.max_attempts - attempts_used(officer, quiz, since))
 
 
 def final_attempt(officer, quiz, since=_ROUND):

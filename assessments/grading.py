@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.html import strip_tags
 
-from courses.text import fold
+from elearning.text import fold
 
 from .models import Question
 

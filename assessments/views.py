@@ -59,9 +59,7 @@ def quiz_detail(request, slug):
             "quiz": quiz,
             "attempts": previous,
             "in_progress": in_progress,
-            "attempts_left": None
-            if not quiz.max_attempts
-            else max(0, quiz.max_attempts - attempts.attempts_used(officer, quiz, since)),
+            "attempts_left": attempts.attempts_left(officer, quiz, since),
             "final": attempts.final_attempt(officer, quiz, since),
             # A quiz that cannot be filled is not started (an attempt in progress goes on).
             "unavailable": [] if in_progress else quiz_shortfalls(quiz),

@@ -33,15 +33,9 @@ class Action(models.TextChoices):
 class AuditEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Everything for administrators; for HR, entries about units in their area."""
-        from officers.roles import hr_scope_of, is_administrator
-        from units.models import within_q
+        from officers.roles import visible_to
 
-        if is_administrator(user):
-            return self
-        scope = hr_scope_of(user)
-        if scope is None:
-            return self.none()
-        return self.filter(within_q(scope))
+        return visible_to(user, self)
 
     def update(self, **kwargs):
         # The one change allowed: Django clearing a link to a deleted account or unit

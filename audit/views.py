@@ -4,7 +4,6 @@
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -12,7 +11,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
 from elearning import spreadsheets
-from officers.roles import hr_scope_of, is_administrator
+from officers.roles import area_label, hr_scope_of, is_administrator
 
 from .models import Action, AuditEntry
 from .recorder import record_export
@@ -75,13 +74,8 @@ class AuditLogView(ReportView):
     def get_base_queryset(self):
         return AuditEntry.objects.visible_to(self.request.user).select_related("unit")
 
-    @cached_property
-    def scope_label(self):
-        scope = None if is_administrator(self.request.user) else hr_scope_of(self.request.user)
-        return str(scope) if scope is not None else _("Whole country")
-
     def get_page_subtitle(self):
-        return self.scope_label
+        return area_label(self.request.user)
 
     def headings(self):
         return [
@@ -126,7 +120,7 @@ class AuditLogView(ReportView):
             return spreadsheets.csv_response(f"{stem}.csv", self.headings(), rows)
         title_lines = [
             _("Audit log"),
-            _("Scope: %(unit)s") % {"unit": self.scope_label},
+            spreadsheets.area_line(self.request.user),
             spreadsheets.generated_line(),
         ]
         return spreadsheets.xlsx_response(

@@ -7,7 +7,7 @@ same transaction, so the procedure system hears of each one exactly as it was re
 import calendar
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -19,9 +19,6 @@ from procedure_system import outbox
 from procedure_system.models import OutboxEvent
 
 from .models import Certificate, CertificateIssuer, CertificateLogEntry
-
-# A certificate this close to its expiry (or past it) may be renewed by taking the course again.
-RENEWAL_WINDOW = timedelta(days=90)
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -72,13 +69,6 @@ def issue_for_completions(enrolments):
     return count
 
 
-def renewal_due(certificate, now=None):
-    """Whether a certificate is expired or expires within RENEWAL_WINDOW: the one rule for
-    when a new completion renews it."""
-    now = now or timezone.now()
-    return certificate.expires_at is not None and now >= certificate.expires_at - RENEWAL_WINDOW
-
-
 def latest_certificates(officer, course=None):
     """The officer's latest certificate for each course (by course id), revoked ones left out
     (one query); only the given course's when there is one."""
@@ -97,8 +87,8 @@ def latest_certificates(officer, course=None):
 
 def may_renew(officer, course, now=None, certificates=None):
     """Whether the officer may take the course again to renew its certificate: the course
-    issues certificates and the officer's latest one for it is expired or expires within
-    RENEWAL_WINDOW. A revoked certificate is not renewed this way.
+    issues certificates and the officer's latest one for it is due for renewal
+    (Certificate.renewal_due). A revoked certificate is not renewed this way.
 
     `certificates`: latest_certificates(officer), when the caller has it already.
     """
@@ -110,7 +100,7 @@ def may_renew(officer, course, now=None, certificates=None):
     return (
         latest is not None
         and latest.status in (Certificate.Status.VALID, Certificate.Status.EXPIRED)
-        and renewal_due(latest, now)
+        and latest.renewal_due(now)
     )
 
 
@@ -118,21 +108,22 @@ def may_renew(officer, course, now=None, certificates=None):
 def issue(officer, course, at=None):
     """The officer's certificate for the course: the one in force, or a new one.
 
-    A completion after the previous certificate expired, or within RENEWAL_WINDOW of its
-    expiry, renews it: the new certificate points to the old one, which is marked superseded.
+    A completion after the previous certificate expired, or when it is due for renewal
+    (Certificate.renewal_due: within RENEWAL_WINDOW of its expiry), renews it: the new
+    certificate points to the old one, which is marked superseded.
     """
     at = at or timezone.now()
-    in_force = (
+    valid = (
         Certificate.objects.select_for_update()
         .filter(officer=officer, course=course, status=Certificate.Status.VALID)
         .first()
     )
-    if in_force and not renewal_due(in_force, at):
-        return in_force
-    if in_force:
-        if in_force.expires_at <= at:
-            expire(in_force, at=in_force.expires_at)
-        previous = in_force
+    if valid and not valid.renewal_due(at):
+        return valid
+    if valid:
+        if not valid.is_in_force(at):
+            expire(valid, at=valid.expires_at)
+        previous = valid
     else:
         previous = (
             Certificate.objects.filter(
@@ -213,7 +204,7 @@ def expire_due(now=None):
     """Record the expiry of every certificate past its date (run periodically); returns how
     many expired."""
     now = now or timezone.now()
-    due = Certificate.objects.filter(status=Certificate.Status.VALID, expires_at__lte=now)
+    due = Certificate.objects.past_expiry(now)
     count = 0
     for pk in due.values_list("pk", flat=True).iterator():
         with transaction.atomic():

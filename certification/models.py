@@ -5,6 +5,7 @@ onto it when it is issued, so later edits to the course do not rewrite what was 
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -30,28 +31,56 @@ def private_storage():
     return storages["private"]
 
 
+# A certificate this close to its expiry (or past it) is due for renewal: the officer may take
+# the course again, and the reports list it as expiring. A platform rule, not a legal one.
+RENEWAL_WINDOW = timedelta(days=90)
+
+
+# The status rules, as Q objects for querysets and for conditional aggregates in the reports;
+# Certificate.is_in_force and Certificate.renewal_due say the same of one certificate.
+
+
+def in_force_q(now):
+    """Certificates in force at `now`: valid and not past their expiry (no expiry: in force
+    for good). A valid certificate past its expiry is no longer in force even before the
+    periodic task (issuing.expire_due) records it as expired."""
+    return Q(status=Certificate.Status.VALID) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+def past_expiry_q(now):
+    """Certificates still recorded as valid whose expiry has come: expired, not yet recorded."""
+    return Q(status=Certificate.Status.VALID, expires_at__lte=now)
+
+
+def expired_q(now):
+    """Certificates expired at `now`: recorded as expired, or valid but past their expiry."""
+    return Q(status=Certificate.Status.EXPIRED) | past_expiry_q(now)
+
+
+def expiring_q(now):
+    """Certificates in force at `now` that expire within RENEWAL_WINDOW (its end included)."""
+    return Q(
+        status=Certificate.Status.VALID, expires_at__gt=now, expires_at__lte=now + RENEWAL_WINDOW
+    )
+
+
 class CertificateQuerySet(models.QuerySet):
     def in_force(self, now=None):
-        """Valid and not past their expiry (expiry is also recorded by a periodic task)."""
-        now = now or timezone.now()
-        return self.filter(status=Certificate.Status.VALID).filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-        )
+        """Valid and not past their expiry (see in_force_q)."""
+        return self.filter(in_force_q(now or timezone.now()))
+
+    def past_expiry(self, now=None):
+        """Valid on record but past their expiry (see past_expiry_q): the ones to record."""
+        return self.filter(past_expiry_q(now or timezone.now()))
 
     def visible_to(self, user):
         """Certificates a user may look up: everything for administrators, the certificates of
         their unit's officers (and of the units under it) for HR; none for others."""
-        from officers.roles import hr_scope_of, is_administrator
-        from units.models import within_q
+        from officers.roles import visible_to
 
         if not user.has_perm("certification.view_certificate"):
             return self.none()
-        if is_administrator(user):
-            return self
-        scope = hr_scope_of(user)
-        if scope is None:
-            return self.none()
-        return self.filter(within_q(scope, field="officer__unit"))
+        return visible_to(user, self, unit_path="officer__unit")
 
 
 class Certificate(models.Model):
@@ -125,15 +154,24 @@ class Certificate(models.Model):
     def __str__(self):
         return f"{self.code} – {self.officer} – {self.course_title}"
 
+    def is_in_force(self, now=None):
+        """Valid and not past its expiry (the rule of in_force_q, for one certificate)."""
+        now = now or timezone.now()
+        return self.status == self.Status.VALID and (
+            self.expires_at is None or self.expires_at > now
+        )
+
+    def renewal_due(self, now=None):
+        """Whether the certificate is past its expiry or expires within RENEWAL_WINDOW: the one
+        rule for when taking the course again renews it (whatever its recorded status)."""
+        now = now or timezone.now()
+        return self.expires_at is not None and now >= self.expires_at - RENEWAL_WINDOW
+
     @property
     def effective_status(self):
         """The status now: a valid certificate past its expiry is expired, even before the
         periodic task records it."""
-        if (
-            self.status == self.Status.VALID
-            and self.expires_at is not None
-            and self.expires_at <= timezone.now()
-        ):
+        if self.status == self.Status.VALID and not self.is_in_force():
             return self.Status.EXPIRED
         return self.status
 

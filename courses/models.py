@@ -17,10 +17,10 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.snippets.models import register_snippet
 
+from elearning.text import fold
 from officers.models import JobPosition, Officer
 
 from .blocks import LessonBodyBlock
-from .text import fold
 
 
 class CatalogueIndexPage(Page):

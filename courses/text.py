@@ -1,10 +1,4 @@
-import unicodedata
+"""Accent folding lives in elearning.text; this name stays only for assessments/demo.py, which
+imports it from here until the demo data moves to demo/ (then delete this module)."""
 
-
-def fold(text):
-    """Lower-case text without Vietnamese tone and letter marks: "Chữ ký số" → "chu ky so".
-
-    Officers often type without accents on phones; search compares folded text.
-    """
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+from elearning.text import fold  # noqa: F401

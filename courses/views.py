@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from certification.issuing import RENEWAL_WINDOW
+from certification.models import RENEWAL_WINDOW
+from elearning.text import fold
 
 from . import progress
 from .models import CoursePage, Enrolment, LessonPage
-from .text import fold
 
 
 def _officer_or_403(request):

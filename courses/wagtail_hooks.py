@@ -8,7 +8,6 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from officers import roles
 from officers.admin_views import ScopedObjectMixin
-from units.models import within_q
 
 from .assignments import apply_assignment
 from .forms import AssignmentForm
@@ -17,12 +16,8 @@ from .models import Assignment
 
 def assignments_visible_to(user):
     queryset = Assignment.objects.select_related("course", "unit", "job_position", "created_by")
-    if roles.is_administrator(user):
-        return queryset
-    scope = roles.hr_scope_of(user)
-    if scope is None:
-        return queryset.none()
-    return queryset.filter(within_q(scope) | Q(created_by=user))
+    # HR also see the assignments they made themselves, wherever they point.
+    return roles.visible_to(user, queryset, also=Q(created_by=user))
 
 
 class AssignmentIndexView(IndexView):

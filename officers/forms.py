@@ -16,10 +16,7 @@ from .models import Officer
 def units_manageable_by(user):
     """Units in force that a user may put officers in: their area for HR, all for admins."""
     units = AdministrativeUnit.objects.current().select_related("parent")
-    if roles.is_administrator(user):
-        return units
-    scope = roles.hr_scope_of(user)
-    return units.within(scope) if scope else units.none()
+    return roles.visible_to(user, units, unit_path="")
 
 
 class OfficerAdminForm(WagtailAdminModelForm):

@@ -7,7 +7,6 @@ by the login name), so importing the same file twice changes nothing the second 
 
 import csv
 import io
-import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ import audit
 from audit.models import Action
 from audit.recorder import common_unit
 from elearning.db import chunked
+from elearning.text import fold
 from elearning.uploads import megabytes
 from units.models import AdministrativeUnit
 
@@ -112,8 +112,7 @@ class ImportResult:
 
 def header_key(text):
     """'Họ và tên' → 'ho_va_ten': headers match without accents, case or punctuation."""
-    text = unicodedata.normalize("NFD", str(text or "").strip().lower().replace("đ", "d"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = fold(str(text or ""))
     return "_".join("".join(c if c.isalnum() else " " for c in text).split())
 
 

@@ -44,14 +44,9 @@ class OfficerQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """What a user may see: everything for administrators, their unit's tree for HR."""
-        from .roles import hr_scope_of, is_administrator
+        from .roles import visible_to
 
-        if is_administrator(user):
-            return self
-        scope = hr_scope_of(user)
-        if scope is None:
-            return self.none()
-        return self.in_unit(scope)
+        return visible_to(user, self)
 
     def manageable_by(self, user):
         """What a user may change: as visible_to, less administrators' accounts for HR."""

@@ -8,6 +8,8 @@ every unit under it (a province's HR sees all its communes).
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from units.models import within_q
+
 LEARNER = "Learner"
 TRAINER = "Trainer"
 REVIEWER = "Reviewer"
@@ -233,6 +235,21 @@ def hr_scope_of(user):
         return None
     officer = getattr(user, "officer", None)
     return officer.unit if officer else None
+
+
+def visible_to(user, queryset, unit_path="unit", also=None):
+    """The rows of `queryset` a user may see, by the unit each belongs to: every row for an
+    administrator; for HR, the rows whose unit (reached by `unit_path`, e.g. "officer__unit";
+    "" when the rows are units) is their own unit or lies under it, and the rows matching
+    `also` (e.g. what they created themselves); none for anyone else. The one home of the
+    administrator / HR area / nothing rule that every scoped list and lookup applies."""
+    if is_administrator(user):
+        return queryset
+    scope = hr_scope_of(user)
+    if scope is None:
+        return queryset.none()
+    area = within_q(scope, field=unit_path)
+    return queryset.filter(area | also if also is not None else area)
 
 
 def area_label(user):

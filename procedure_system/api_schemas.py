@@ -141,9 +141,7 @@ class CertificationOut(Schema):
 
     @staticmethod
     def resolve_in_force(obj):
-        return obj.status == Certificate.Status.VALID and (
-            obj.expires_at is None or obj.expires_at > timezone.now()
-        )
+        return obj.is_in_force()
 
     @staticmethod
     def resolve_course(obj):

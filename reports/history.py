@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 
 from courses.models import Enrolment
 from officers.models import Officer
-from officers.roles import hr_scope_of, is_administrator
+from officers.roles import visible_to
 from units.models import REFORM_2025, AdministrativeUnit, Level, UnitSuccession, within_q
 
 
@@ -32,13 +32,7 @@ def _successions_into_communes():
 
 
 def _successions_in_scope(user):
-    successions = _successions_into_communes()
-    if is_administrator(user):
-        return successions
-    scope = hr_scope_of(user)
-    if scope is None:
-        return successions.none()
-    return successions.filter(within_q(scope, field="successor"))
+    return visible_to(user, _successions_into_communes(), unit_path="successor")
 
 
 def old_units_visible_to(user):
@@ -212,9 +206,4 @@ def current_units_visible_to(user):
     units = AdministrativeUnit.objects.current().filter(
         level=Level.COMMUNE, predecessions__isnull=False
     )
-    if not is_administrator(user):
-        scope = hr_scope_of(user)
-        if scope is None:
-            return units.none()
-        units = units.filter(within_q(scope, field=""))
-    return units.distinct().order_by("code")
+    return visible_to(user, units, unit_path="").distinct().order_by("code")

@@ -19,7 +19,9 @@ The business rules live here and nowhere else:
 * A certificate is **in force** when valid and not past its expiry (as
   ``Certificate.objects.in_force()``, so a valid certificate past its expiry counts as expired
   even before the periodic task records it). It is **expiring** when in force and expiring
-  within ``EXPIRY_WINDOW`` (90 days, the end of the window included). Superseded certificates
+  within ``certification.models.RENEWAL_WINDOW`` (90 days, the end of the window included: the
+  window in which the officer may renew it). These rules live in ``certification.models``
+  (``in_force_q``, ``expiring_q``, ``expired_q``). Superseded certificates
   (replaced by a renewal) are left out of every count.
 * The **link rate** is officers with a confirmed procedure-system account (``procedure_account``
   set; an account awaiting HR's confirmation does not count) / officers.
@@ -65,7 +67,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, ReferenceIndex
 
 from assessments.models import Attempt, Quiz
-from certification.models import Certificate
+from certification.models import Certificate, expired_q, expiring_q, in_force_q
 from courses.models import CoursePage, Enrolment, LessonPage, LessonVisit, TrackPage
 from officers.models import Officer
 from officers.roles import hr_scope_of, is_administrator
@@ -74,8 +76,6 @@ from units.models import AdministrativeUnit, Level, within_q
 # Lagging thresholds, in percent of enrolments completed.
 RED_BELOW = 50.0
 AMBER_BELOW = 80.0
-# Certificates expiring within this window are listed for renewal.
-EXPIRY_WINDOW = datetime.timedelta(days=90)
 # Months shown in the completion trend.
 TREND_MONTHS = 12
 
@@ -539,24 +539,6 @@ def completions_by_month(user, filters=NO_FILTERS, *, today=None, months=TREND_M
 # 2. Certification status
 
 
-def in_force_q(now):
-    """Certificates in force (Certificate.objects.in_force())."""
-    return Q(status=Certificate.Status.VALID) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-
-
-def expiring_q(now):
-    """Certificates in force that expire within EXPIRY_WINDOW."""
-    return Q(
-        status=Certificate.Status.VALID, expires_at__gt=now, expires_at__lte=now + EXPIRY_WINDOW
-    )
-
-
-def expired_q(now):
-    return Q(status=Certificate.Status.EXPIRED) | Q(
-        status=Certificate.Status.VALID, expires_at__lte=now
-    )
-
-
 @dataclass
 class CertificationRow:
     unit: AdministrativeUnit | None = None
@@ -618,7 +600,7 @@ def certification_by_unit(user, filters=NO_FILTERS, *, now=None):
 
 
 def expiring_certificates(user, filters=NO_FILTERS, *, now=None):
-    """Certificates in force expiring within EXPIRY_WINDOW, the soonest first, with their
+    """Certificates in force expiring within RENEWAL_WINDOW, the soonest first, with their
     officer, unit and job position (one query when evaluated)."""
     now = now or timezone.now()
     return (

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.views.reports import ReportView
 
 import audit
+from certification.models import RENEWAL_WINDOW
 from courses.progress import LONGEST_GAP
 from elearning import spreadsheets
 
@@ -445,7 +446,7 @@ class CertificationReportView(TrainingReportView):
         user, filters = self.request.user, self.report_filters
         now = timezone.now()
         rows = queries.certification_by_unit(user, filters, now=now)
-        window = queries.EXPIRY_WINDOW.days
+        window = RENEWAL_WINDOW.days
 
         def cells(row):
             return [

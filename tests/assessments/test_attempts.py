@@ -186,6 +186,22 @@ def test_no_attempt_beyond_the_maximum(bank, officer):
         attempts.start_or_resume(officer, quiz)
 
 
+def test_attempts_left_counts_down_to_zero_and_is_none_without_a_maximum(bank, officer):
+    limited = quiz_of(bank["single"], max_attempts=2)
+    assert attempts.attempts_left(officer, limited) == 2
+    attempts.submit(attempts.start_or_resume(officer, limited))
+    assert attempts.attempts_left(officer, limited) == 1
+    attempts.start_or_resume(officer, limited)  # an attempt in progress is used already
+    assert attempts.attempts_left(officer, limited) == 0
+    # Lowering the maximum below the attempts used leaves none, not a negative number.
+    limited.max_attempts = 1
+    assert attempts.attempts_left(officer, limited) == 0
+
+    unlimited = quiz_of(bank["single"], max_attempts=0)
+    attempts.submit(attempts.start_or_resume(officer, unlimited))
+    assert attempts.attempts_left(officer, unlimited) is None
+
+
 def test_responses_must_be_choices_of_the_question_under_this_attempts_tokens(bank, officer):
     quiz = quiz_of(bank["single"], bank["multiple"])
     attempt = attempts.start_or_resume(officer, quiz)

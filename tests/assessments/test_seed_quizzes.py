@@ -32,7 +32,7 @@ from assessments.models import (
 )
 from courses.demo import seed_courses
 from courses.models import CoursePage, Enrolment, LessonCompletion
-from courses.text import fold
+from elearning.text import fold
 from officers.demo import DEMO_PASSWORD, demo_officers, seed_demo
 
 pytestmark = pytest.mark.django_db

@@ -1,13 +1,10 @@
 """Search finds courses and lessons typed with or without Vietnamese marks."""
 
-import unicodedata
-
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from courses.models import LessonPage
-from courses.text import fold
 from tests.courses.conftest import add_lesson, text
 
 SEARCH = reverse("search")
@@ -104,38 +101,3 @@ def test_a_query_that_matches_nothing_says_so(catalogue, client):
     response = search(client, "khong co gi")
     assert not result_links(response)
     assert "khong co gi" in response.content.decode()
-
-
-# --- courses.text.fold -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "folded"),
-    [
-        ("Chữ ký số", "chu ky so"),
-        ("CHỮ KÝ SỐ", "chu ky so"),
-        ("Đăng ký", "dang ky"),
-        ("ĐĂNG KÝ", "dang ky"),
-        ("Dịch vụ công trực tuyến", "dich vu cong truc tuyen"),
-        ("Người dân ở xã Mường Tùng", "nguoi dan o xa muong tung"),
-        ("Nghị định 30/2020/NĐ-CP", "nghi dinh 30/2020/nd-cp"),
-        ("  nhiều \t khoảng\ntrắng  ", "nhieu khoang trang"),
-        ("", ""),
-        ("chu ky so", "chu ky so"),
-    ],
-)
-def test_fold_lowercases_and_removes_vietnamese_marks(text, folded):
-    assert fold(text) == folded
-
-
-def test_fold_gives_the_same_result_for_composed_and_decomposed_text():
-    composed = "Chữ ký số của Đảng ủy"
-    decomposed = unicodedata.normalize("NFD", composed)
-    assert composed != decomposed
-    assert fold(decomposed) == fold(composed) == "chu ky so cua dang uy"
-
-
-def test_folded_text_has_only_ascii_for_vietnamese_letters():
-    letters = "aàáảãạăằắẳẵặâầấẩẫậđeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
-    assert fold(letters).isascii()
-    assert fold(letters.upper()) == fold(letters)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from certification.models import RENEWAL_WINDOW
 from reports import queries
 from reports.queries import ReportFilters
 from tests.reports.conftest import client_for, unit
@@ -63,12 +64,12 @@ def test_superseded_certificates_are_left_out_and_a_lapsed_valid_one_counts_as_e
 
 
 def test_the_ninety_day_window_includes_its_last_day(record, hr_muong_tung):
-    assert datetime.timedelta(days=90) == queries.EXPIRY_WINDOW
+    assert datetime.timedelta(days=90) == RENEWAL_WINDOW
     now = record.now
     b3 = record.certificates["B3"]
     (row,) = queries.certification_by_unit(hr_muong_tung, now=now)
     assert (row.valid, row.expiring) == (1, 1)  # B3 expires in 91 days: still valid
-    b3.expires_at = now + queries.EXPIRY_WINDOW
+    b3.expires_at = now + RENEWAL_WINDOW
     b3.save()
     (row,) = queries.certification_by_unit(hr_muong_tung, now=now)
     assert (row.valid, row.expiring) == (0, 2)

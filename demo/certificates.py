@@ -3,11 +3,11 @@ dated at the completion, and the demo CA exists to sign the PDFs."""
 
 from django.conf import settings
 
-from courses.demo import LEARNER_ACCOUNT
+from certification import demo_ca, issuing
 from courses.models import Enrolment
-from officers.demo import demo_officers
 
-from . import demo_ca, issuing
+from .accounts import demo_officers
+from .catalogue import LEARNER_ACCOUNT
 
 
 def seed_certificates():

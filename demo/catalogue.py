@@ -14,14 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from elearning.home.models import HomePage
-from officers.demo import demo_officers
-from officers.models import JobPosition, Officer
-from units.models import AdministrativeUnit, Level
-
-from . import progress
-from .assignments import apply_assignment
-from .models import (
+from assessments.models import Quiz
+from courses import progress
+from courses.assignments import apply_assignment
+from courses.models import (
     Assignment,
     CatalogueIndexPage,
     CoursePage,
@@ -31,6 +27,11 @@ from .models import (
     SkillTag,
     TrackPage,
 )
+from elearning.home.models import HomePage
+from officers.models import JobPosition, Officer
+from units.models import AdministrativeUnit, Level
+
+from .accounts import demo_officers
 
 # ---------------------------------------------------------------------------------------------
 # Building blocks of a lesson body, in the raw (JSON-like) form a StreamField accepts.
@@ -76,8 +77,6 @@ def quiz(introduction, slug):
 def _placed(body):
     """The body with each quiz named by identifier placed as the lesson editor's chooser does
     (by id); a quiz that is not in the bank (seeding courses alone) is left out."""
-    from assessments.models import Quiz
-
     placed = []
     for block in body:
         if block["type"] == "quiz":
@@ -1152,7 +1151,7 @@ ALL = 99  # every required lesson done: the course is complete
 # Every demo course awards a signed certificate, valid this long.
 CERTIFICATE_VALID_MONTHS = 24
 
-# Required lessons done by each demo officer, by commune and position (in officers.demo.POSITIONS
+# Required lessons done by each demo officer, by commune and position (in demo.accounts.POSITIONS
 # order: chair, vice-chair, clerk, justice, service centre, economy, culture–social, finance).
 # The pattern shifts by one position per course, so an officer is not equally far everywhere;
 # None means not enrolled. Communes differ on purpose: HR reports show leaders and laggards.

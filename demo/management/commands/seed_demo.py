@@ -6,12 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from assessments.demo import seed_quiz_attempts, seed_quizzes
-from certification.demo import ensure_demo_ca, seed_certificates
 from certification.issuing import deferred as certificates_deferred
-from courses.demo import seed_courses
+from demo.accounts import DEMO_PASSWORD, demo_officers, seed_demo
+from demo.catalogue import seed_courses
+from demo.certificates import ensure_demo_ca, seed_certificates
+from demo.quizzes import seed_quiz_attempts, seed_quizzes
 from officers import roles
-from officers.demo import DEMO_PASSWORD, demo_officers, seed_demo
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ DOMAIN.md §8 and add more from §2–4.
 Two steps, because a quiz placed in a course gates its completion:
 
 * `seed_quizzes()` — categories, questions and quizzes, keyed by quiz slug and by question name
-  within its category; run it before `courses.demo.seed_courses()`, so that demo officers who
+  within its category; run it before `demo.catalogue.seed_courses()`, so that demo officers who
   finish every lesson are not marked complete without a quiz;
 * `seed_quiz_attempts()` — after the courses: demo officers who have done every required lesson
   pass the course's quiz (some at the second try), some half-way officers have a failed try,
@@ -26,15 +26,23 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from assessments import attempts
+from assessments.models import (
+    Answer,
+    Attempt,
+    Question,
+    QuestionCategory,
+    Quiz,
+    QuizQuestion,
+    QuizRandomDraw,
+)
+from assessments.versions import question_version
 from courses import progress
-from courses.demo import COURSES
 from courses.models import CoursePage, Enrolment, LessonCompletion
 from courses.text import fold
-from officers.demo import demo_officers
 
-from . import attempts
-from .models import Answer, Attempt, Question, QuestionCategory, Quiz, QuizQuestion, QuizRandomDraw
-from .versions import question_version
+from .accounts import demo_officers
+from .catalogue import COURSES
 
 # ---------------------------------------------------------------------------------------------
 # Building blocks of a question

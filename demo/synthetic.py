@@ -52,9 +52,11 @@ from elearning.home.models import HomePage
 from officers import roles
 from officers.models import JobPosition, Officer
 from officers.names import sort_key
-from officers.sample_names import random_name
 from units.loader import load_bundled_national
 from units.models import AdministrativeUnit
+
+from .catalogue import CATALOGUE
+from .sample_names import random_name
 
 DEFAULT_OFFICERS = 140_000
 DEFAULT_COMMUNES = 3_321
@@ -402,8 +404,6 @@ class Course:
 
 def ensure_catalogue():
     """The twelve synthetic courses (created when missing), with their lessons and quizzes."""
-    from courses.demo import CATALOGUE
-
     home = _home_page()
     catalogue = CatalogueIndexPage.objects.first()
     if catalogue is None:

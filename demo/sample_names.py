@@ -1,45 +1,24 @@
 """Made-up but realistic Vietnamese names, for benchmarks and synthetic datasets (never for
 real people). Two pools: the Kinh names found all over the country, weighted roughly as family
 names are spread in the population, and the names of Điện Biên's Thái, H'Mông and Khơ Mú
-families, as found in the northern mountain provinces.
+families, as found in the northern mountain provinces. The pools are in demo/content/names.toml.
 """
 
-# Family names with their approximate share of the population (Nguyễn about a third).
-FAMILIES_NATIONAL = {
-    "Nguyễn": 31, "Trần": 11, "Lê": 9, "Phạm": 7, "Hoàng": 4, "Huỳnh": 3, "Phan": 4, "Vũ": 3,
-    "Võ": 3, "Đặng": 2, "Bùi": 2, "Đỗ": 2, "Hồ": 1, "Ngô": 1, "Dương": 1, "Lý": 1, "Đinh": 1,
-    "Đào": 1, "Trịnh": 1, "Mai": 1, "Trương": 1, "Lương": 1, "Tạ": 1, "Hà": 1, "Cao": 1,
-}  # fmt: skip
-MIDDLE_MEN_NATIONAL = ["Văn", "Văn", "Đức", "Minh", "Quốc", "Thanh", "Hữu", "Công", "Xuân", "Ngọc"]
-MIDDLE_WOMEN_NATIONAL = [
-    "Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Thị Thu", "Thị Minh", "Hồng", "Kim", "Bích",
-]  # fmt: skip
-GIVEN_MEN_NATIONAL = [
-    "Anh", "Bình", "Cường", "Dũng", "Đạt", "Giang", "Hải", "Hiếu", "Hoàng", "Hùng", "Huy",
-    "Khoa", "Khánh", "Lâm", "Long", "Minh", "Nam", "Nghĩa", "Phong", "Phúc", "Quang", "Quân",
-    "Sơn", "Tài", "Thắng", "Thành", "Toàn", "Trung", "Tuấn", "Tùng", "Việt", "Vinh",
-]  # fmt: skip
-GIVEN_WOMEN_NATIONAL = [
-    "An", "Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hoa", "Hồng", "Huyền", "Hương",
-    "Lan", "Linh", "Loan", "Mai", "My", "Nga", "Ngân", "Nhung", "Oanh", "Phương", "Quỳnh",
-    "Tâm", "Thảo", "Thủy", "Trang", "Trâm", "Tuyết", "Vân", "Xuân", "Yến",
-]  # fmt: skip
+from . import content_files
 
-# Names as they are found in Điện Biên: Thái, H'Mông, Khơ Mú and Kinh families.
-FAMILIES_MOUNTAIN = [
-    "Lò", "Quàng", "Cà", "Lường", "Điêu", "Tòng", "Lù", "Bạc", "Hoàng", "Giàng", "Sùng", "Vừ",
-    "Mùa", "Thào", "Hạng", "Lầu", "Vàng", "Lý", "Nguyễn", "Trần", "Lê", "Phạm", "Đỗ", "Bùi",
-]  # fmt: skip
-MIDDLE_MEN_MOUNTAIN = ["Văn", "A", "Văn", "Minh", "Đức", "Xuân", "Công", "Thanh"]
-MIDDLE_WOMEN_MOUNTAIN = ["Thị", "Thị", "Thị Thu", "Thị Hồng", "Thị Mai", "Thị Ngọc", "Thị Kim"]
-GIVEN_MEN_MOUNTAIN = [
-    "Pánh", "Dính", "Chứ", "Thắng", "Hùng", "Dũng", "Sơn", "Tuấn", "Chính", "Khánh", "Phong",
-    "Páo", "Sình", "Tủa", "Dơ", "Lả", "Hải", "Quân", "Toàn", "Tiến",
-]  # fmt: skip
-GIVEN_WOMEN_MOUNTAIN = [
-    "Ơn", "Xuân", "Dung", "Hoa", "Lan", "Hương", "Phượng", "Yến", "Mỷ", "Dợ", "Sua", "Chở",
-    "Khuyên", "Ngân", "Thảo", "Trang", "Hằng", "Nhung", "Liên", "Thủy",
-]  # fmt: skip
+_NAMES = content_files.read("names.toml")
+_NATIONAL, _MOUNTAIN = _NAMES["national"], _NAMES["mountain"]
+# Family names with their approximate share of the population (Nguyễn about a third).
+FAMILIES_NATIONAL = _NATIONAL["families"]
+MIDDLE_MEN_NATIONAL = _NATIONAL["middle_men"]
+MIDDLE_WOMEN_NATIONAL = _NATIONAL["middle_women"]
+GIVEN_MEN_NATIONAL = _NATIONAL["given_men"]
+GIVEN_WOMEN_NATIONAL = _NATIONAL["given_women"]
+FAMILIES_MOUNTAIN = _MOUNTAIN["families"]
+MIDDLE_MEN_MOUNTAIN = _MOUNTAIN["middle_men"]
+MIDDLE_WOMEN_MOUNTAIN = _MOUNTAIN["middle_women"]
+GIVEN_MEN_MOUNTAIN = _MOUNTAIN["given_men"]
+GIVEN_WOMEN_MOUNTAIN = _MOUNTAIN["given_women"]
 
 
 def random_name(rnd, woman, mountain=False):

@@ -127,7 +127,8 @@ def short(name, text, accepted, general, mistake):
     }
 
 
-def essay(name, text, guidance, mark):
+def essay(name, text, guidance, mark, demo_answer=""):
+    """`demo_answer`: what the demo officer wrote, waiting for a trainer to mark it."""
     return {
         "kind": Question.Kind.ESSAY,
         "name": name,
@@ -136,6 +137,7 @@ def essay(name, text, guidance, mark):
         "general_feedback": guidance,
         "shuffle_answers": False,
         "default_mark": Decimal(mark),
+        "demo_answer": demo_answer,
     }
 
 
@@ -172,7 +174,9 @@ def question_from(table):
     if kind == "short":
         return short(name, table["text"], table["accepted"], table["explanation"], table["mistake"])
     if kind == "essay":
-        return essay(name, table["text"], table["guidance"], table["mark"])
+        return essay(
+            name, table["text"], table["guidance"], table["mark"], table.get("demo_answer", "")
+        )
     raise ValueError(f"Question {name!r}: unknown kind {kind!r}")
 
 
@@ -314,17 +318,6 @@ FAILED_TRY_AFTER_LESSONS = 3
 STUDY_DAYS = 10
 # Who wrote the essay waiting for marking: a vice-chair who has done the document course.
 ESSAY_OFFICER = "canbo02"
-ESSAY_ANSWER = (
-    "1. Văn bản hỏa tốc: mở ứng dụng ngay khi có thông báo, đọc văn bản và tài liệu kèm theo, "
-    "ghi ý kiến chỉ đạo, giao công chức Văn phòng chủ trì, Phòng Kinh tế phối hợp, đặt hạn xử "
-    "lý trong ngày rồi chuyển xử lý.\n"
-    "2. Dự thảo trả lời: đọc lại nội dung, trích yếu và nơi nhận; nếu đúng thì ký phê duyệt "
-    "bằng chữ ký số cá nhân. Trên điện thoại tôi dùng ký số từ xa (hoặc SIM PKI), vì USB token "
-    "chỉ cắm được vào máy tính. Sau khi tôi ký, văn thư cấp số, ký số của cơ quan và phát hành "
-    "qua trục liên thông.\n"
-    "3. An toàn: điện thoại có khóa màn hình, ứng dụng cài từ kho chính thức. Không đưa mã PIN "
-    "cho ai. Nếu mất điện thoại thì báo ngay quản trị hệ thống để khóa phiên đăng nhập."
-)
 
 
 @transaction.atomic
@@ -490,11 +483,12 @@ def _seed_essay(today):
         datetime.datetime.combine(today - datetime.timedelta(days=2), datetime.time(20, 5))
     )
     attempt = attempts.start_or_resume(officer, quiz, now=start)
-    for slot in attempt.slots.order_by("position"):
+    for slot in attempt.slots.select_related("question_revision").order_by("position"):
+        spec = _spec_of(question_version(slot.question_revision))
         attempts.save_response(
             attempt,
             slot.position,
-            {"text": ESSAY_ANSWER},
+            {"text": spec["demo_answer"]},
             now=start + datetime.timedelta(minutes=20),
         )
     attempts.submit(attempt, now=start + datetime.timedelta(minutes=22))

@@ -223,7 +223,7 @@ def submit(attempt, now=None):
     if attempt.state == Attempt.State.FINISHED:
         from .completion import on_attempt_finished
 
-        on_attempt_finished(attempt)
+        on_attempt_finished(attempt, now)
     return attempt
 
 

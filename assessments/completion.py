@@ -96,17 +96,18 @@ def exercise_round_started(officer, exercise):
     return _round_started(officer, courses_placing(exercise))
 
 
-def _complete_courses(officer, courses):
+def _complete_courses(officer, courses, now=None):
     for enrolment in Enrolment.objects.filter(
         officer=officer, course__in=courses, completed_at=None
     ).select_related("course", "officer"):
-        progress.complete_if_done(enrolment)
+        progress.complete_if_done(enrolment, now)
 
 
-def on_attempt_finished(attempt):
-    """A passed quiz may complete the courses that place it."""
+def on_attempt_finished(attempt, now=None):
+    """A passed quiz may complete the courses that place it (at `now`: when it was submitted,
+    or marked)."""
     if attempt.passed:
-        _complete_courses(attempt.officer, courses_placing(attempt.quiz))
+        _complete_courses(attempt.officer, courses_placing(attempt.quiz), now)
 
 
 def on_submission_checked(submission):

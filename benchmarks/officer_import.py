@@ -37,9 +37,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from demo.sample_names import random_name  # noqa: E402
 from officers.importing import TEMPLATE_HEADERS, import_officers  # noqa: E402
 from officers.models import Officer  # noqa: E402
-from officers.sample_names import random_name  # noqa: E402
 from units.loader import load_bundled_dien_bien  # noqa: E402
 from units.models import AdministrativeUnit  # noqa: E402
 

@@ -7,7 +7,7 @@ Run from the repository root:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kynangso_synth \\
         .venv/bin/python benchmarks/reports.py --existing --explain
 
-The dataset is built with the synthetic generator (reports/synthetic.py) in a throwaway database
+The dataset is built with the synthetic generator (demo/synthetic.py) in a throwaway database
 (see throwaway.py), or, with --existing, read from the database DATABASE_URL names as it is (one
 filled by `manage.py generate_synthetic`; nothing is written to it). Four reports are timed:
 
@@ -57,8 +57,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 
+from demo.synthetic import DEFAULT_COMMUNES, DEFAULT_OFFICERS, generate  # noqa: E402
 from officers.models import Officer  # noqa: E402
-from reports.synthetic import DEFAULT_COMMUNES, DEFAULT_OFFICERS, generate  # noqa: E402
 from units.models import AdministrativeUnit, Level  # noqa: E402
 
 STEPLEN = Page.steplen  # characters of a page's path per level of the tree

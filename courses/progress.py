@@ -268,7 +268,7 @@ def record_lesson_done(officer, lesson, now=None):
     enrolment = enrol(officer, course)
     completion = LessonCompletion.objects.filter(officer=officer, lesson=lesson).first()
     if completion is not None and in_round(completion.completed_at, enrolment.round_started_at):
-        complete_if_done(enrolment)  # done already; what else the course needs may be now
+        complete_if_done(enrolment, now)  # done already; what else the course needs may be now
         return enrolment
     visit = LessonVisit.objects.select_for_update().filter(officer=officer, lesson=lesson).first()
     earlier = earlier_lessons(officer, lesson, enrolment, course)
@@ -285,14 +285,15 @@ def record_lesson_done(officer, lesson, now=None):
         completion.save(update_fields=["completed_at"])
     enrolment.last_lesson = lesson
     enrolment.save(update_fields=["last_lesson"])
-    complete_if_done(enrolment)
+    complete_if_done(enrolment, now)
     return enrolment
 
 
-def complete_if_done(enrolment):
-    """Record completion once, and tell whoever reacts to it."""
+def complete_if_done(enrolment, now=None):
+    """Record completion once, dated `now` (the moment of what completed it: a lesson marked
+    done, a quiz passed), and tell whoever reacts to it."""
     if enrolment.completed_at is None and is_complete(enrolment):
-        enrolment.completed_at = timezone.now()
+        enrolment.completed_at = now or timezone.now()
         enrolment.save(update_fields=["completed_at"])
         on_course_completed(enrolment)
     return enrolment.completed_at is not None

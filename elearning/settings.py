@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "reports",
     "operations",
     "audit",
+    "demo",  # demo and synthetic data, above every other app
     "django_tasks_db",
     "axes",
     "django_otp",

@@ -37,9 +37,9 @@ def main():
 
     from assessments.models import Quiz
     from courses.models import CoursePage
+    from demo.synthetic import EMAIL_DOMAIN
     from officers import roles
     from officers.models import Officer
-    from reports.synthetic import EMAIL_DOMAIN
     from units.models import AdministrativeUnit
 
     learners = list(

@@ -1,8 +1,10 @@
 """A course with a quiz completes only when the quiz is passed."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from assessments import attempts
 from assessments.models import Answer, Question, QuestionCategory, Quiz, QuizQuestion
@@ -62,6 +64,23 @@ def test_the_course_completes_when_the_required_quiz_is_passed(dien_bien, quiz):
     take(officer, quiz, "Ban Cơ yếu Chính phủ")
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None
+
+
+def test_the_course_completes_at_the_moment_the_passing_attempt_was_submitted(dien_bien, quiz):
+    """An attempt submitted for a moment (as the demo's officers pass their quizzes days ago)
+    completes the course at that moment, not when the code runs."""
+    course = make_course(lessons=1)
+    add_quiz_lesson(course, quiz)
+    officer = OfficerFactory()
+    submitted = timezone.now() - timedelta(days=3)
+    for lesson in course.lessons():
+        read(officer, lesson, now=submitted - timedelta(hours=1))
+    attempt = attempts.start_or_resume(officer, quiz, now=submitted - timedelta(minutes=5))
+    attempts.save_response(
+        attempt, 1, chosen(attempt, 1, "Ban Cơ yếu Chính phủ"), now=submitted - timedelta(minutes=1)
+    )
+    attempts.submit(attempt, now=submitted)
+    assert Enrolment.objects.get(officer=officer, course=course).completed_at == submitted
 
 
 def test_a_quiz_in_an_optional_lesson_is_not_required(dien_bien, quiz):

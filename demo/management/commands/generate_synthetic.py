@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.synthetic import (
+from demo.synthetic import (
     DEFAULT_COMMUNES,
     DEFAULT_OFFICERS,
     SyntheticDataRefused,

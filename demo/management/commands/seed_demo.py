@@ -6,12 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from assessments.demo import seed_quiz_attempts, seed_quizzes
-from certification.demo import ensure_demo_ca, seed_certificates
-from certification.issuing import deferred as certificates_deferred
-from courses.demo import seed_courses
+from demo.accounts import DEMO_PASSWORD, demo_officers, seed_demo
+from demo.catalogue import seed_courses
+from demo.certificates import demo_certificates, ensure_demo_ca
+from demo.quizzes import seed_quiz_attempts, seed_quizzes
 from officers import roles
-from officers.demo import DEMO_PASSWORD, demo_officers, seed_demo
 
 
 class Command(BaseCommand):
@@ -58,13 +57,14 @@ class Command(BaseCommand):
                 f"  {username:<15} {roles.LABELS[role]!s:<14} {full_name} ({unit_code})"
             )
         # Quizzes first: a course whose quiz exists completes only when the quiz is passed.
-        # Then the officers' attempts, which complete the courses they have finished.
-        # Certificates wait until the completions carry their (back-dated) dates.
-        with certificates_deferred():
-            seed_quizzes()
-            courses = seed_courses()
-            seed_quiz_attempts()
-        issued = seed_certificates()
+        # Then the officers' attempts, which complete the courses they have finished, at the
+        # (past) moment of the passing attempt; each completion issues its certificate, as in
+        # production.
+        certificates_before = demo_certificates().count()
+        seed_quizzes()
+        courses = seed_courses()
+        seed_quiz_attempts()
+        issued = demo_certificates().count() - certificates_before
         demo_ca_directory = ensure_demo_ca()
         self.stdout.write(_("Demo certificates: %(count)d issued.") % {"count": issued})
         if demo_ca_directory:

@@ -10,7 +10,6 @@ from django.utils.html import escape
 from wagtail.models import Page, Revision
 
 from courses.blocks import LessonBodyBlock
-from courses.demo import seed_courses
 from courses.models import (
     CatalogueIndexPage,
     CoursePage,
@@ -20,7 +19,8 @@ from courses.models import (
     SkillTag,
     TrackPage,
 )
-from officers.demo import DEMO_PASSWORD, seed_demo
+from demo.accounts import DEMO_PASSWORD, seed_demo
+from demo.catalogue import seed_courses
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ SIGNATURE_COURSE = "chu-ky-so-chuyen-dung-cong-vu"
 
 @pytest.fixture
 def seeded(db):
-    # officers.demo.seed_demo() seeds units and officers only; the seed_demo command calls both.
+    # demo.accounts.seed_demo() seeds units and officers only; the seed_demo command calls both.
     seed_demo()
     return seed_courses()
 

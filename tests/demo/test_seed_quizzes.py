@@ -12,13 +12,6 @@ from django.utils.html import escape
 
 from assessments import attempts
 from assessments.completion import lessons_placing, required_quizzes
-from assessments.demo import (
-    ESSAY_OFFICER,
-    ESSAY_QUIZ,
-    QUIZZES,
-    seed_quiz_attempts,
-    seed_quizzes,
-)
 from assessments.grading import response_fraction
 from assessments.models import (
     Answer,
@@ -30,10 +23,17 @@ from assessments.models import (
     QuizQuestion,
     QuizRandomDraw,
 )
-from courses.demo import seed_courses
 from courses.models import CoursePage, Enrolment, LessonCompletion
+from demo.accounts import DEMO_PASSWORD, demo_officers, seed_demo
+from demo.catalogue import seed_courses
+from demo.quizzes import (
+    ESSAY_OFFICER,
+    ESSAY_QUIZ,
+    QUIZZES,
+    seed_quiz_attempts,
+    seed_quizzes,
+)
 from elearning.text import fold
-from officers.demo import DEMO_PASSWORD, demo_officers, seed_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,6 @@ import logging
 import math
 import random
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -36,7 +35,7 @@ from wagtail.models import Site
 
 from assessments.models import Answer, Attempt, Question, QuestionCategory, Quiz, QuizRandomDraw
 from certification.issuing import add_months
-from certification.models import CODE_ALPHABET, Certificate, CertificateLogEntry
+from certification.models import CODE_ALPHABET, RENEWAL_WINDOW, Certificate, CertificateLogEntry
 from courses.models import (
     Assignment,
     CatalogueIndexPage,
@@ -49,12 +48,15 @@ from courses.models import (
     TrackPage,
 )
 from elearning.home.models import HomePage
+from elearning.text import fold
 from officers import roles
 from officers.models import JobPosition, Officer
 from officers.names import sort_key
-from officers.sample_names import random_name
 from units.loader import load_bundled_national
 from units.models import AdministrativeUnit
+
+from .catalogue import CATALOGUE
+from .sample_names import random_name
 
 DEFAULT_OFFICERS = 140_000
 DEFAULT_COMMUNES = 3_321
@@ -362,8 +364,8 @@ def clamp(value, low=0.02, high=0.98):
 
 
 def ascii_fold(text):
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(c for c in text if c.isascii() and (c.isalnum() or c == " "))
+    """A name as a username part: folded, ASCII letters and digits only."""
+    return "".join(c for c in fold(text) if c.isascii() and (c.isalnum() or c == " "))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -402,8 +404,6 @@ class Course:
 
 def ensure_catalogue():
     """The twelve synthetic courses (created when missing), with their lessons and quizzes."""
-    from courses.demo import CATALOGUE
-
     home = _home_page()
     catalogue = CatalogueIndexPage.objects.first()
     if catalogue is None:
@@ -768,7 +768,7 @@ class Generator:
         certificate = self.certificate(officer, course, done_at, months, rnd, out)
         round_start = None
         expires = certificate.expires_at
-        renewal_opens = expires - datetime.timedelta(days=90) if expires else None
+        renewal_opens = expires - RENEWAL_WINDOW if expires else None
         if renewal_opens and renewal_opens < self.now and rnd.random() < 0.5 + q / 3:
             # Taken again to renew the certificate: completed, or a round still running.
             round_start = renewal_opens + datetime.timedelta(days=rnd.uniform(0, 100))

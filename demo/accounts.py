@@ -5,11 +5,10 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from officers import roles, usernames
+from officers.models import JobPosition, Officer
 from units.loader import load_bundled_dien_bien
 from units.models import AdministrativeUnit, Level
-
-from . import roles, usernames
-from .models import JobPosition, Officer
 
 DEMO_PASSWORD = "KyNangSo@2026"  # noqa: S105 — in the README; demo data only  # nosec B105
 

@@ -1,4 +1,4 @@
-"""The synthetic national dataset (reports/synthetic.py, `manage.py generate_synthetic`).
+"""The synthetic national dataset (demo/synthetic.py, `manage.py generate_synthetic`).
 
 Small sizes here; the full size (140,000 officers, 3,321 communes) is run by `make bench`.
 """
@@ -17,17 +17,17 @@ from django.db.models import Count, Q
 from assessments.models import Attempt
 from certification.models import Certificate, CertificateLogEntry
 from courses.models import Assignment, CoursePage, Enrolment, LessonCompletion, LessonVisit
-from officers import roles
-from officers.models import JobPosition, Officer
-from officers.names import sort_key
-from reports import queries
-from reports.synthetic import (
+from demo.synthetic import (
     COURSES,
     READING_RANGE,
     UNUSABLE_PASSWORD,
     SyntheticDataRefused,
     generate,
 )
+from officers import roles
+from officers.models import JobPosition, Officer
+from officers.names import sort_key
+from reports import queries
 from units.models import AdministrativeUnit
 
 AS_OF = datetime.date(2026, 11, 1)

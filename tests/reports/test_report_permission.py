@@ -31,7 +31,9 @@ PAGES = [
 
 
 def officer_pages(officer):
-    return [reverse(name, args=[officer.pk]) for name in ("reports:officer", "reports:officer_xlsx")]
+    return [
+        reverse(name, args=[officer.pk]) for name in ("reports:officer", "reports:officer_xlsx")
+    ]
 
 
 def all_pages(officer):

@@ -1,7 +1,8 @@
 """Settings for Kỹ năng số, read from the environment in this one file.
 
 Environment variables:
-  DEBUG          "1"/"true" for development; off by default.
+  DEBUG          "1"/"true" for development; off by default. Every yes/no variable takes
+                 1/true/yes/on or 0/false/no/off; anything else stops the start-up.
   SECRET_KEY     required when DEBUG is off.
   ALLOWED_HOSTS  comma-separated host names; defaults to localhost when DEBUG is on.
   DATABASE_URL   e.g. postgres://user@host:5432/name; SQLite (db.sqlite3) when unset.
@@ -43,10 +44,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    """A yes/no variable (1/true/yes/on or 0/false/no/off); a typo stops the start-up."""
+    return operations_conf.flag(os.environ, name, default)
 
 
 def env_list(name, default=""):
@@ -395,7 +394,7 @@ QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "15"))
 # A lesson counts as done only after the officer has had it open for a minimum time, measured
 # on the server: its words at this (generous) reading speed, plus the length of its videos,
 # unless the trainer set a time for the lesson. LESSON_MINIMUM_TIME=0 turns the wait off.
-LESSON_MINIMUM_TIME = os.environ.get("LESSON_MINIMUM_TIME", "1") != "0"
+LESSON_MINIMUM_TIME = env_bool("LESSON_MINIMUM_TIME", True)
 LESSON_READING_WORDS_PER_MINUTE = int(os.environ.get("LESSON_READING_WORDS_PER_MINUTE", "300"))
 
 # The address officers and the QR codes on certificates use to reach the platform.

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.apps import WagtailUsersAppConfig
 
@@ -7,6 +8,15 @@ class OfficersConfig(AppConfig):
     default = True  # this module holds another app's config too (UsersAppConfig)
     name = "officers"
     verbose_name = _("Officers")
+
+    def ready(self):
+        from . import role_groups
+
+        post_migrate.connect(
+            role_groups.sync_after_migrate,
+            sender=role_groups.last_migrated_app(self.apps),
+            dispatch_uid="officers.sync_role_groups",
+        )
 
 
 class UsersAppConfig(WagtailUsersAppConfig):

@@ -1,4 +1,4 @@
-"""The platform's roles, as Django groups created by migration.
+"""The platform's roles, as Django groups (kept equal to PERMISSIONS by officers.role_groups).
 
 Group names are stable identifiers in English; people see the translated labels.
 HR is scoped: an HR officer sees the officers of their own administrative unit and of
@@ -71,6 +71,9 @@ PROCEDURE_SYSTEM = [
     ],
 ]
 
+# Opening the training reports (each shows only the user's area; see reports.queries.scope_of).
+REPORTS = [("reports", "view_reports")]
+
 # Reading the audit log (HR: entries about their area only; see audit.models).
 AUDIT = [("audit", "view_auditentry")]
 
@@ -109,6 +112,7 @@ PERMISSIONS = {
         ("courses", "add_assignment"),
         ("courses", "change_assignment"),
         *CERTIFICATES,
+        *REPORTS,
         *AUDIT,
     ],
     ADMINISTRATOR: [
@@ -128,6 +132,7 @@ PERMISSIONS = {
         *CERTIFICATES,
         *CERTIFICATE_ISSUERS,
         *PROCEDURE_SYSTEM,
+        *REPORTS,
         *AUDIT,
         ("officers", "view_jobposition"),
         ("officers", "add_jobposition"),
@@ -149,49 +154,6 @@ PERMISSIONS = {
         ],
     ],
 }
-
-
-def sync_role_groups(apps):
-    """Create the role groups with their permissions (used by migrations; idempotent)."""
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after all migrations; the roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, wanted in PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        # An app migrated later has no permissions yet; a later migration syncs again.
-        permissions = [
-            permission
-            for app_label, codename in wanted
-            for permission in Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            )
-        ]
-        group.permissions.set(permissions)
-        grant_on_root_collection(apps, group, permissions)
-
-
-def grant_on_root_collection(apps, group, permissions):
-    """Wagtail honours image and document permissions only per collection: grant the role's on
-    the root collection, which covers every collection under it."""
-    Collection = apps.get_model("wagtailcore", "Collection")
-    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
-    root = Collection.objects.filter(depth=1).first()
-    if root is None:
-        return
-    media = [p for p in permissions if p.content_type.app_label in COLLECTION_APPS]
-    GroupCollectionPermission.objects.filter(group=group, collection=root).exclude(
-        permission__in=media
-    ).delete()
-    for permission in media:
-        GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=root, permission=permission
-        )
 
 
 def role_names(user):

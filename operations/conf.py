@@ -6,14 +6,28 @@ and tested with made-up environments. Every variable read here is listed in docs
 
 from pathlib import Path
 
-TRUE_WORDS = {"1", "true", "yes", "on"}
+# The words a yes/no variable accepts, in any case. Anything else is refused: a typo ("ture",
+# "yes please") read as "no" would silently turn off HTTPS redirects or two-factor sign-in.
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
 
 
-def _bool(env, name, default):
-    value = env.get(name)
-    if value is None or not value.strip():
+def flag(env, name, default):
+    """The yes/no variable `name` of `env`; `default` when it is unset or empty.
+
+    Raises ValueError naming the variable and the accepted words for any other value.
+    """
+    value = env.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in TRUE_WORDS
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ValueError(
+        f"{name} must be one of {', '.join(TRUE_WORDS)} (yes) or {', '.join(FALSE_WORDS)} (no),"
+        f" not {env[name]!r}."
+    )
 
 
 def _int(env, name, default):
@@ -115,7 +129,7 @@ def media_storage(env):
         "location": env.get("AWS_LOCATION", "media").strip(),
         # Signed, expiring links unless the bucket is public and says so; a custom domain
         # (a CDN in front of a public bucket) serves unsigned links.
-        "querystring_auth": _bool(env, "AWS_QUERYSTRING_AUTH", True),
+        "querystring_auth": flag(env, "AWS_QUERYSTRING_AUTH", True),
         "querystring_expire": _int(env, "AWS_QUERYSTRING_EXPIRE", 3600),
     }
     custom_domain = env.get("AWS_S3_CUSTOM_DOMAIN", "").strip()

@@ -1,6 +1,6 @@
 """Admin pages: the competency matrix, an officer's record, and figures across the 2025 reform.
 
-Every page needs `officers.view_officer` (HR and administrators) and shows only what the user's
+Every page needs `reports.view_reports` (HR and administrators) and shows only what the user's
 area holds; an officer outside it is answered with 404. The work is done in competency.py and
 history.py; these views read the filters, call them and render or write the result.
 """
@@ -30,8 +30,9 @@ from units.models import REFORM_2025, AdministrativeUnit
 from units.widgets import UnitSelect
 
 from . import charts, competency, history
+from .models import SEE_REPORTS
 
-PERMISSION = "officers.view_officer"
+PERMISSION = SEE_REPORTS
 
 
 class ReportPermissionMixin(PermissionRequiredMixin):

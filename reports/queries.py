@@ -73,6 +73,8 @@ from officers.models import Officer
 from officers.roles import hr_scope_of, is_administrator
 from units.models import AdministrativeUnit, Level, within_q
 
+from .models import SEE_REPORTS
+
 # Lagging thresholds, in percent of enrolments completed.
 RED_BELOW = 50.0
 AMBER_BELOW = 80.0
@@ -130,7 +132,7 @@ def scope_of(user):
     if is_administrator(user):
         return None
     scope = hr_scope_of(user)
-    if scope is None or not user.has_perm("officers.view_officer"):
+    if scope is None or not user.has_perm(SEE_REPORTS):
         raise PermissionDenied
     return scope
 

@@ -25,9 +25,10 @@ from elearning import spreadsheets
 
 from . import charts, queries
 from .filters import AssessmentFilterSet, CertificationFilterSet, CoverageFilterSet
+from .models import SEE_REPORTS
 
 # Who may open the reports (HR and administrators hold it); the data is scoped on top of it.
-REPORT_PERMISSION = "officers.view_officer"
+REPORT_PERMISSION = SEE_REPORTS
 # Rows of the expiring-certificates list shown on screen; the downloads hold them all.
 SCREEN_LIST_LIMIT = 500
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from officers import roles
+from tests import skip_guard
 from tests.factories import officer_with_role
 from units.loader import load_bundled_dien_bien
 
@@ -50,3 +51,40 @@ def trainer(dien_bien):
 @pytest.fixture
 def learner(dien_bien):
     return officer_with_role(roles.LEARNER, "03172", username="hocvien.nasang").user
+
+
+# --- In CI, a skip fails the run (tests/skip_guard.py) ----------------------------------------
+
+_skipped = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append((report.nodeid, skip_guard.reason_of(report)))
+
+
+def pytest_collectreport(report):
+    # A whole module skipped while being collected (pytest.importorskip, allow_module_level).
+    if report.skipped:
+        _skipped.append((report.nodeid, skip_guard.reason_of(report)))
+
+
+def _forbidden_skips():
+    from django.db import connection
+
+    return skip_guard.forbidden(_skipped, connection.vendor)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if skip_guard.active() and exitstatus == pytest.ExitCode.OK and _forbidden_skips():
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not skip_guard.active():
+        return
+    forbidden = _forbidden_skips()
+    if forbidden:
+        terminalreporter.section(f"skipped tests fail the run ({skip_guard.ENVIRONMENT_VARIABLE})")
+        for nodeid, reason in forbidden:
+            terminalreporter.line(f"{nodeid}: {reason}")

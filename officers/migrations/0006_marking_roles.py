@@ -1,12 +1,13 @@
+"""Once synchronised the role groups by importing officers.roles, which replayed today's role
+table on an old schema. The groups are now synchronised after every migrate
+(officers.role_groups); this migration is kept, empty, for databases part-way through the ones
+the squashed migration replaces, and for the migrations that depend on it. Its dependencies
+on other apps went with the synchronisation they were there for.
+"""
+
 from django.db import migrations
-
-from officers.roles import sync_role_groups
-
-
-def sync_roles(apps, schema_editor):
-    sync_role_groups(apps)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("officers", "0005_question_bank_roles"), ("assessments", "0002_marking")]
-    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
+    dependencies = [("officers", "0005_question_bank_roles")]
+    operations = []

@@ -20,7 +20,8 @@ from assessments.interchange.gift import read_gift, write_gift
 from assessments.interchange.store import load_bank, save_bank
 from assessments.models import Question, QuestionCategory
 
-FIXTURE = Path(__file__).resolve().parents[3] / "shared/testdata/quiz/moodle/questions.gift.txt"
+# Moodle's own GIFT fixture (sources: tests/data/README.md).
+FIXTURE = Path(__file__).resolve().parents[1] / "data/moodle/questions.gift.txt"
 
 VIETNAMESE = """\
 $CATEGORY: Chữ ký số
@@ -42,8 +43,6 @@ def english():
 
 @pytest.fixture
 def fixture_text():
-    if not FIXTURE.exists():
-        pytest.skip(f"{FIXTURE} is absent")
     return FIXTURE.read_text(encoding="utf-8")
 
 

@@ -20,7 +20,7 @@ from assessments.interchange.store import load_bank, save_bank
 from assessments.models import Answer, Question, QuestionCategory
 from audit.models import Action, AuditEntry
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared/testdata/quiz/moodle"
+FIXTURES = Path(__file__).resolve().parents[1] / "data/moodle"  # sources: tests/data/README.md
 NESTED = FIXTURES / "nested_categories_with_questions.xml"
 
 DRAFTS = (
@@ -216,7 +216,7 @@ def test_ignoring_the_files_categories_puts_everything_into_the_chosen_one(tmp_p
 
 @pytest.mark.django_db
 def test_ignoring_the_files_categories_ignores_their_descriptions():
-    fixture = NESTED.read_bytes() if NESTED.exists() else pytest.skip(f"{NESTED} is absent")
+    fixture = NESTED.read_bytes()
 
     save_bank(read_bank(fixture, "xml"), "Ngân hàng", categories_from_file=False)
 
@@ -247,7 +247,7 @@ def essay(name):
 
 @pytest.mark.django_db
 def test_the_moodle_fixture_builds_its_tree_at_the_top_with_its_descriptions():
-    fixture = NESTED.read_bytes() if NESTED.exists() else pytest.skip(f"{NESTED} is absent")
+    fixture = NESTED.read_bytes()
 
     saved = save_bank(read_bank(fixture, "xml"), "Ngân hàng/Nhập")
 

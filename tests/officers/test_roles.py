@@ -1,4 +1,4 @@
-"""The four roles created by migration, and the rules HR scoping is built on."""
+"""The roles' permissions, and the rules HR scoping is built on."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -31,7 +31,7 @@ def fresh(user):
     return get_user_model().objects.get(pk=user.pk)
 
 
-# --- Groups and permissions from migration 0002_roles -------------------------------------------
+# --- Groups and permissions (officers.role_groups keeps them after each migrate) ---------------
 
 
 def test_the_migration_created_the_four_role_groups(db):

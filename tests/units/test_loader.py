@@ -2,21 +2,25 @@ import datetime
 import json
 import re
 from io import StringIO
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from units.loader import BUNDLED_DATA, UnitDataError, load_bundled_dien_bien, load_units
+from units.loader import (
+    BUNDLED_DATA,
+    NATIONAL_CURRENT,
+    NATIONAL_PREVIOUS,
+    UnitDataError,
+    load_bundled_dien_bien,
+    load_units,
+)
 from units.models import REFORM_2025, AdministrativeUnit, Level, UnitSuccession
 
 LAST_DAY_BEFORE = datetime.date(2025, 6, 30)
 BUNDLED_CURRENT = BUNDLED_DATA / "dien_bien_2025.json"
 BUNDLED_PREVIOUS = BUNDLED_DATA / "dien_bien_pre2025.json"
-# The repository sits at /work/main and the shared test data at /work/shared.
-NATIONAL_DATA = Path(__file__).resolve().parents[3] / "shared/testdata/admin_units"
 
 
 def old_unit(code, level=Level.COMMUNE):
@@ -450,12 +454,9 @@ def test_an_old_unit_with_a_null_type_loads_with_an_empty_kind(db, tmp_path):
 
 @pytest.fixture
 def national_files():
-    if not NATIONAL_DATA.is_dir():
-        pytest.skip(f"the national data files are not available ({NATIONAL_DATA})")
-    return SimpleNamespace(
-        current=NATIONAL_DATA / "vn_units_2025_merges.json",
-        previous=NATIONAL_DATA / "vn_units_pre2025.json",
-    )
+    """The whole country's files as the project ships them (units/data/, gzip-compressed),
+    named on the command line as an operator would name other files."""
+    return SimpleNamespace(current=NATIONAL_CURRENT, previous=NATIONAL_PREVIOUS)
 
 
 def load_national(files, *provinces):

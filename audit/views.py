@@ -11,7 +11,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
-from elearning import spreadsheets
+from toolkit import spreadsheets
 from officers.roles import hr_scope_of, is_administrator
 
 from .models import Action, AuditEntry

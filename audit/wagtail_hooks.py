@@ -2,7 +2,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from elearning.admin_menu import PermissionMenuItem
+from toolkit.admin_menu import PermissionMenuItem
 
 from .views import PERMISSION, AuditLogView
 

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from courses.progress import officer_of
-from elearning.security.rate_limit import rate_limited
+from security.rate_limit import rate_limited
 
 from . import pdf
 from .models import CODE_ALPHABET, Certificate

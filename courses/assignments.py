@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from elearning.db import chunked
+from toolkit.db import chunked
 from officers.models import Officer
 
 from .models import Enrolment

@@ -8,7 +8,7 @@ from wagtail.admin.views import account as wagtail_account
 from wagtail.documents import urls as wagtaildocs_urls
 
 from audit import site_history
-from elearning.security.rate_limit import password_reset_limited
+from security.rate_limit import password_reset_limited
 from officers import activation_views
 from officers import views as officer_views
 from procedure_system.api import api as procedure_api
@@ -43,7 +43,7 @@ urlpatterns = [
     # A first password with the one-time code HR hands an officer without email.
     path("accounts/activate/", activation_views.activate_account, name="activate_account"),
     # Two-factor code page, CSP violation reports.
-    path("", include("elearning.security.urls")),
+    path("", include("security.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
@@ -55,7 +55,7 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    from elearning.media import serve_media
+    from toolkit.media import serve_media
 
     # Uploaded files in development, never as a page of the site (nginx does the same).
     urlpatterns += static(settings.MEDIA_URL, serve_media, document_root=settings.MEDIA_ROOT)

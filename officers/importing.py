@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy
 import audit
 from audit.models import Action
 from audit.recorder import common_unit
-from elearning.db import chunked
-from elearning.uploads import megabytes
+from toolkit.db import chunked
+from toolkit.uploads import megabytes
 from units.models import AdministrativeUnit
 
 from . import roles, usernames

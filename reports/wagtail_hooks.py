@@ -9,7 +9,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from elearning.admin_menu import PermissionMenuItem
+from toolkit.admin_menu import PermissionMenuItem
 
 from . import competency_views, urls, views
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from elearning.security.client_ip import client_ip
+from toolkit.client_ip import client_ip
 from officers import roles
 from tests.factories import PASSWORD, officer_with_role
 

@@ -8,6 +8,12 @@ class OfficersConfig(AppConfig):
     name = "officers"
     verbose_name = _("Officers")
 
+    def ready(self):
+        # Role and account changes reach the audit log from every path (account_log.py).
+        from . import account_log
+
+        account_log.connect()
+
 
 class UsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's users app with forms held to our username rules (officers.user_admin);

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from wagtail.log_actions import log
 
-from toolkit import spreadsheets
 from tests.factories import PASSWORD, OfficerFactory
+from toolkit import spreadsheets
 from units.models import AdministrativeUnit
 
 BOM = b"\xef\xbb\xbf"

@@ -1,5 +1,8 @@
 """The audit log in the Wagtail admin: read only, filtered, downloadable; scoped like officers
-(administrators see every entry, HR the entries about units in their area)."""
+(administrators see every entry, HR the entries about units in their area).
+
+A report like the others: the log itself (audit.models, audit.recorder) sits low, so that
+every app may write to it; reading it needs roles and areas, which are known up here."""
 
 import django_filters
 from django.core.exceptions import PermissionDenied
@@ -11,11 +14,11 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
-from toolkit import spreadsheets
+from audit.models import Action, AuditEntry
+from audit.recorder import record_export
 from officers.roles import hr_scope_of, is_administrator
-
-from .models import Action, AuditEntry
-from .recorder import record_export
+from toolkit import spreadsheets
+from units.models import within_q
 
 PERMISSION = "audit.view_auditentry"
 
@@ -32,6 +35,16 @@ class AuditFilterSet(WagtailFilterSet):
     class Meta:
         model = AuditEntry
         fields = []
+
+
+def visible_entries(user):
+    """Every entry for administrators; for HR, the entries about units in their area."""
+    if is_administrator(user):
+        return AuditEntry.objects.all()
+    scope = hr_scope_of(user)
+    if scope is None:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(within_q(scope))
 
 
 def details_text(entry):
@@ -73,7 +86,7 @@ class AuditLogView(ReportView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_base_queryset(self):
-        return AuditEntry.objects.visible_to(self.request.user).select_related("unit")
+        return visible_entries(self.request.user).select_related("unit")
 
     @cached_property
     def scope_label(self):

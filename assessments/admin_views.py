@@ -12,7 +12,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 import audit
 from audit.models import Action
-from elearning.uploads import check_upload
+from toolkit.uploads import check_upload
 
 from .interchange import InterchangeError, read_bank
 from .interchange.store import save_bank

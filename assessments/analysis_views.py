@@ -14,7 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.snippets.views.snippets import EditView, IndexView
 
-from elearning import spreadsheets
+from toolkit import spreadsheets
 
 from .analysis import item_analysis
 from .models import Quiz

@@ -7,5 +7,10 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self):
-        # Registers "every required quiz and signing exercise passed" with course completion.
-        from . import completion  # noqa: F401
+        from courses import events
+
+        from . import completion
+
+        # A course is complete only once every required quiz and signing exercise is passed.
+        events.add_completion_condition(completion.required_quizzes_passed)
+        events.add_completion_condition(completion.required_exercises_passed)

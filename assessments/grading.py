@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.html import strip_tags
 
-from elearning.text import fold
+from toolkit.text import fold
 
 from .models import Question
 

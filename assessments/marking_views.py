@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from elearning.numbers import whole_number
+from toolkit.numbers import whole_number
 
 from .marking import awaiting_marking, mark_answer
 from .models import Quiz

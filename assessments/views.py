@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.progress import officer_of
-from elearning.numbers import whole_number
+from toolkit.numbers import whole_number
 
 from . import attempts
 from .drawing import QuizUnavailable, quiz_shortfalls

@@ -16,7 +16,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from elearning.admin_menu import PermissionMenuItem
+from toolkit.admin_menu import PermissionMenuItem
 
 from .admin_views import QuestionImportView
 from .analysis_views import QuizAnalysisExportView, QuizAnalysisView, QuizEditView, QuizIndexView

@@ -20,10 +20,3 @@ def client_ip(request):
     from .recorder import client_ip as _client_ip
 
     return _client_ip(request)
-
-
-def record_account_change(user, by=None, **changes):
-    """Add an entry for a changed username or email; see audit.signals.record_account_change."""
-    from .signals import record_account_change as _record_account_change
-
-    return _record_account_change(user, by=by, **changes)

@@ -9,7 +9,7 @@ from contextvars import ContextVar
 
 from django.db import models
 
-from elearning.security.client_ip import client_ip as trusted_client_ip
+from toolkit.client_ip import client_ip as trusted_client_ip
 
 from .models import AuditEntry
 

@@ -1,12 +1,14 @@
 """Issuing, renewing, revoking and expiring certificates.
 
-Every change is logged on the certificate and written to the procedure system's outbox in the
-same transaction, so the procedure system hears of each one exactly as it was recorded.
+Every change is logged on the certificate and told to certification's subscribers
+(certification/events.py: the procedure system's outbox) in the same transaction, so the
+procedure system hears of each one exactly as it was recorded.
+
+A certificate is issued when a course is completed: `on_course_completed` subscribes to the
+course-completion event (courses/events.py) in CertificationConfig.ready().
 """
 
 import calendar
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime
 
 from django.db import transaction
@@ -15,9 +17,8 @@ from django.utils import timezone
 
 import audit
 from audit.models import Action
-from procedure_system import outbox
-from procedure_system.models import OutboxEvent
 
+from . import events
 from .models import Certificate, CertificateIssuer, CertificateLogEntry
 
 
@@ -29,29 +30,17 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
-_deferred = ContextVar("certificates_deferred", default=False)
-
-
 def on_course_completed(enrolment):
-    """Course-completion handler (settings.COURSE_COMPLETION_HANDLERS)."""
-    if enrolment.course.issues_certificate and not _deferred.get():
+    """Subscriber of the course-completion event: a certifying course issues (or renews) the
+    officer's certificate, dated at the completion."""
+    if enrolment.course.issues_certificate:
         issue(enrolment.officer, enrolment.course, at=enrolment.completed_at)
-
-
-@contextmanager
-def deferred():
-    """Completions recorded inside issue no certificate: the caller issues them afterwards with
-    `issue_for_completions` (the demo seed, which back-dates completions once recorded)."""
-    token = _deferred.set(True)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
 
 
 def issue_for_completions(enrolments):
     """Issue a certificate, dated at the completion, for each completed enrolment (of the given
-    queryset) in a certifying course that has no certificate yet; returns how many."""
+    queryset) in a certifying course that has no certificate yet; returns how many (e.g.
+    completions recorded before a course was made to issue certificates)."""
     pending = (
         enrolments.filter(completed_at__isnull=False, course__issues_certificate=True)
         .exclude(
@@ -150,10 +139,10 @@ def issue(officer, course, at=None):
     )
     if previous:
         _log(certificate, CertificateLogEntry.Action.RENEWED, at)
-        outbox.record(OutboxEvent.Kind.RENEWED, certificate)
+        events.certificate_changed(events.RENEWED, certificate)
     else:
         _log(certificate, CertificateLogEntry.Action.ISSUED, at)
-        outbox.record(OutboxEvent.Kind.ISSUED, certificate)
+        events.certificate_changed(events.ISSUED, certificate)
     return certificate
 
 
@@ -179,7 +168,7 @@ def revoke(certificate, actor, reason, at=None):
         actor=actor,
         reason=reason,
     )
-    outbox.record(OutboxEvent.Kind.REVOKED, certificate)
+    events.certificate_changed(events.REVOKED, certificate)
     audit.record(
         actor,
         Action.CERTIFICATE_REVOKED,
@@ -196,7 +185,7 @@ def revoke(certificate, actor, reason, at=None):
 def expire(certificate, at=None):
     at = at or timezone.now()
     _change(certificate, Certificate.Status.EXPIRED, CertificateLogEntry.Action.EXPIRED, at)
-    outbox.record(OutboxEvent.Kind.EXPIRED, certificate)
+    events.certificate_changed(events.EXPIRED, certificate)
     return certificate
 
 

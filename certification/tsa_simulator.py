@@ -22,7 +22,7 @@ from asn1crypto import keys, pem, tsp, x509
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from elearning.local_service import LocalService, Reply
+from toolkit.local_service import LocalService, Reply
 
 from . import demo_ca
 

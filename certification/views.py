@@ -1,20 +1,24 @@
-"""Certificates on the public site: the verification page, an officer's certificates, the PDF."""
+"""Certificates on the public site: the verification page, an officer's certificates, the PDF,
+and taking a course again to renew its certificate."""
 
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from courses.models import CoursePage, Enrolment
 from courses.progress import officer_of
-from elearning.security.rate_limit import rate_limited
+from security.rate_limit import rate_limited
 
-from . import pdf
-from .models import CODE_ALPHABET, Certificate
+from . import pdf, renewal
+from .models import CODE_ALPHABET, RENEWAL_WINDOW, Certificate
 
 CODE_LENGTH = len("KNS-XXXX-XXXX")
 
@@ -156,3 +160,36 @@ def download(request, code):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def take_again(request, course_id):
+    """Start a new round of a completed course, to renew its certificate."""
+    officer = officer_of(request.user)
+    if officer is None:
+        raise PermissionDenied(_("Only officers can take courses."))
+    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    enrolment = get_object_or_404(Enrolment, officer=officer, course=course)
+    try:
+        renewal.start_new_round(enrolment)
+    except renewal.RenewalNotAllowed:
+        messages.error(
+            request,
+            _(
+                "You can take “%(course)s” again only when your certificate has expired or "
+                "will expire within %(days)s days."
+            )
+            % {"course": course.title, "days": RENEWAL_WINDOW.days},
+        )
+        return redirect(course.url)
+    messages.success(
+        request,
+        _(
+            "You are taking “%(course)s” again. Complete its lessons and quizzes to renew your "
+            "certificate."
+        )
+        % {"course": course.title},
+    )
+    first = course.lessons().first()
+    return redirect(first.url if first else course.url)

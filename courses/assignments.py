@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from elearning.db import chunked
 from officers.models import Officer
+from toolkit.db import chunked
 
 from .models import Enrolment
 from .progress import deadline_applies

@@ -17,8 +17,8 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.snippets.models import register_snippet
 
-from elearning.text import fold
 from officers.models import JobPosition, Officer
+from toolkit.text import fold
 
 from .blocks import LessonBodyBlock
 
@@ -168,15 +168,6 @@ class CoursePage(Page):
         context["missing_prerequisites"] = (
             progress.missing_prerequisites(officer, self) if officer else []
         )
-        context["certificate"], context["may_take_again"] = None, False
-        if enrolment and enrolment.completed_at and self.issues_certificate:
-            from certification.issuing import latest_certificates
-
-            certificates = latest_certificates(officer, self)
-            context["certificate"] = certificates.get(self.pk)
-            context["may_take_again"] = progress.may_take_again(
-                officer, enrolment, certificates=certificates
-            )
         return context
 
 

@@ -10,8 +10,9 @@ the length of its videos (settings.LESSON_READING_WORDS_PER_MINUTE; LESSON_MINIM
 turns it off). Pressing "done" earlier is refused with the time left; nothing is lost.
 
 What completes a course: every required (non-optional) live lesson done in the current round,
-and every check in COMPLETION_CHECKS (the quiz engine adds "every required quiz and signing
-exercise passed").
+and every condition added to the completion event (courses/events.py: assessments adds "every
+required quiz and signing exercise passed"). Completing it tells the event's subscribers
+(certification issues the certificate).
 """
 
 import math
@@ -23,17 +24,8 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from .events import on_course_completed
+from . import events
 from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, LessonVisit
-
-# Checks an enrolment must pass to count as complete; each takes the enrolment and returns a
-# bool. Assessments adds "every required quiz passed" here when it is installed.
-COMPLETION_CHECKS = []
-
-
-def completion_check(function):
-    COMPLETION_CHECKS.append(function)
-    return function
 
 
 def officer_of(user):
@@ -53,7 +45,6 @@ def round_completions(officer, since):
     return completions if since is None else completions.filter(completed_at__gte=since)
 
 
-@completion_check
 def all_required_lessons_done(enrolment):
     done = round_completions(enrolment.officer, enrolment.round_started_at).filter(
         lesson=OuterRef("pk")
@@ -62,7 +53,9 @@ def all_required_lessons_done(enrolment):
 
 
 def is_complete(enrolment):
-    return all(check(enrolment) for check in COMPLETION_CHECKS)
+    return all_required_lessons_done(enrolment) and all(
+        condition(enrolment) for condition in events.completion_conditions()
+    )
 
 
 def missing_prerequisites(officer, course):
@@ -295,48 +288,8 @@ def complete_if_done(enrolment, now=None):
     if enrolment.completed_at is None and is_complete(enrolment):
         enrolment.completed_at = now or timezone.now()
         enrolment.save(update_fields=["completed_at"])
-        on_course_completed(enrolment)
+        events.course_completed(enrolment)
     return enrolment.completed_at is not None
-
-
-class RenewalNotAllowed(Exception):
-    pass
-
-
-def may_take_again(officer, enrolment, now=None, certificates=None):
-    """Whether the officer may take the enrolment's completed course again to renew its
-    certificate (certification.issuing.may_renew holds the rule). `certificates`: the
-    officer's latest certificates by course, when the caller has them already."""
-    from certification.issuing import may_renew
-
-    return enrolment.completed_at is not None and may_renew(
-        officer, enrolment.course, now, certificates
-    )
-
-
-@transaction.atomic
-def start_new_round(enrolment, now=None):
-    """Take a completed course again to renew its certificate: the lessons, quizzes and
-    exercises must be done again, and only work from now on counts. Completing the round
-    renews the certificate (certification.issuing.issue).
-
-    The deadline, met by the completed round, no longer applies. Raises RenewalNotAllowed
-    unless the certificate is expired or due for renewal.
-    """
-    now = now or timezone.now()
-    enrolment = (
-        Enrolment.objects.select_for_update()
-        .select_related("officer", "course")
-        .get(pk=enrolment.pk)
-    )
-    if not may_take_again(enrolment.officer, enrolment, now):
-        raise RenewalNotAllowed
-    enrolment.completed_at = None
-    enrolment.round_started_at = now
-    enrolment.last_lesson = None
-    enrolment.deadline = None
-    enrolment.save(update_fields=["completed_at", "round_started_at", "last_lesson", "deadline"])
-    return enrolment
 
 
 @dataclass
@@ -418,20 +371,15 @@ class CourseProgress:
     done: int
     next_lesson: LessonPage | None  # where to go on: the lesson left open, else the first not done
     started: bool
-    certificate: object = None  # the latest certificate earned in the course (not revoked)
-    may_take_again: bool = False  # to renew that certificate
 
     @property
     def percent(self):
         return 100 if not self.required else round(100 * self.done / self.required)
 
 
-def dashboard(officer, now=None):
-    """The officer's courses with progress in the current round, what to do next, and the
-    certificates earned, in a fixed number of queries."""
-    from certification.issuing import latest_certificates
-
-    now = now or timezone.now()
+def dashboard(officer):
+    """The officer's courses with progress in the current round and what to do next, in a
+    fixed number of queries (the certificates earned: certification's template tags)."""
     enrolments = list(
         Enrolment.objects.filter(officer=officer)
         .select_related("course", "last_lesson")
@@ -460,7 +408,6 @@ def dashboard(officer, now=None):
             "lesson_id", "completed_at"
         )
     )
-    certificates = latest_certificates(officer)
     by_course = {}
     for lesson in lessons:
         by_course.setdefault(lesson.path[: -CoursePage.steplen], []).append(lesson)
@@ -484,8 +431,6 @@ def dashboard(officer, now=None):
                 done=sum(1 for lesson in required if lesson.pk in done),
                 next_lesson=None if enrolment.completed_at else following,
                 started=enrolment.last_lesson_id is not None or bool(done),
-                certificate=certificates.get(enrolment.course_id),
-                may_take_again=may_take_again(officer, enrolment, now, certificates),
             )
         )
     return result

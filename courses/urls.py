@@ -5,7 +5,6 @@ from . import views
 urlpatterns = [
     path("my-courses/", views.my_courses, name="my_courses"),
     path("courses/<int:course_id>/enrol/", views.enrol, name="course_enrol"),
-    path("courses/<int:course_id>/take-again/", views.take_again, name="course_take_again"),
     path("lessons/<int:lesson_id>/done/", views.lesson_done, name="lesson_done"),
     path("lessons/<int:lesson_id>/seen/", views.lesson_seen, name="lesson_seen"),
     path("search/", views.search, name="search"),

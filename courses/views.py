@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from certification.models import RENEWAL_WINDOW
-from elearning.text import fold
+from toolkit.text import fold
 
 from . import progress
 from .models import CoursePage, Enrolment, LessonPage
@@ -49,37 +48,6 @@ def enrol(request, course_id):
         return redirect(course.url)
     progress.enrol(officer, course)
     messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": course.title})
-    first = course.lessons().first()
-    return redirect(first.url if first else course.url)
-
-
-@login_required
-@require_POST
-def take_again(request, course_id):
-    """Start a new round of a completed course, to renew its certificate."""
-    officer = _officer_or_403(request)
-    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
-    enrolment = get_object_or_404(Enrolment, officer=officer, course=course)
-    try:
-        progress.start_new_round(enrolment)
-    except progress.RenewalNotAllowed:
-        messages.error(
-            request,
-            _(
-                "You can take “%(course)s” again only when your certificate has expired or "
-                "will expire within %(days)s days."
-            )
-            % {"course": course.title, "days": RENEWAL_WINDOW.days},
-        )
-        return redirect(course.url)
-    messages.success(
-        request,
-        _(
-            "You are taking “%(course)s” again. Complete its lessons and quizzes to renew your "
-            "certificate."
-        )
-        % {"course": course.title},
-    )
     first = course.lessons().first()
     return redirect(first.url if first else course.url)
 

@@ -28,7 +28,7 @@ from courses.models import (
     SkillTag,
     TrackPage,
 )
-from elearning.home.models import HomePage
+from home.models import HomePage
 from officers.models import JobPosition, Officer
 from units.models import AdministrativeUnit, Level
 

@@ -40,7 +40,7 @@ from assessments.models import (
 from assessments.versions import question_version
 from courses import progress
 from courses.models import CoursePage, Enrolment, LessonCompletion
-from elearning.text import fold
+from toolkit.text import fold
 
 from . import content_files
 from .accounts import demo_officers

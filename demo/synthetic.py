@@ -47,11 +47,11 @@ from courses.models import (
     SkillTag,
     TrackPage,
 )
-from elearning.home.models import HomePage
-from elearning.text import fold
+from home.models import HomePage
 from officers import roles
 from officers.models import JobPosition, Officer
 from officers.names import sort_key
+from toolkit.text import fold
 from units.loader import load_bundled_national
 from units.models import AdministrativeUnit
 

@@ -63,8 +63,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 INSTALLED_APPS = [
-    "elearning.home",
-    "elearning.security",
+    "toolkit",
+    "home",
+    "security",
     "units",
     "officers",
     "courses",
@@ -110,17 +111,17 @@ MIDDLEWARE = [
     "operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "elearning.security.headers.ContentSecurityPolicyMiddleware",
-    "elearning.security.headers.PermissionsPolicyMiddleware",
+    "security.headers.ContentSecurityPolicyMiddleware",
+    "security.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "elearning.middleware.PreferredLanguageMiddleware",
+    "toolkit.middleware.PreferredLanguageMiddleware",
     # Before any view reads them: NUL bytes and numbers beyond 64 bits get a 400 page.
-    "elearning.input_guard.InputGuardMiddleware",
+    "toolkit.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "elearning.security.middleware.TwoFactorMiddleware",
+    "security.middleware.TwoFactorMiddleware",
     # Lets the audit log name who changed a role, whichever form or view changed it.
     "audit.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -221,7 +222,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Each kind of upload has its own limit, checked with its type (see elearning/uploads.py).
+# Each kind of upload has its own limit, checked with its type (see toolkit/uploads.py).
 OFFICER_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # What an officer file may hold, checked while it is read, so that a small file that unpacks
 # into millions of rows (an .xlsx is a ZIP) is refused early, in bounded memory and time:
@@ -231,7 +232,7 @@ OFFICER_IMPORT_MAX_COLUMNS = 50
 OFFICER_IMPORT_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 OFFICER_IMPORT_MAX_ZIP_RATIO = 100
 QUESTION_IMPORT_MAX_BYTES = 20 * 1024 * 1024
-# The "Scope:" line of every spreadsheet's title block (elearning/spreadsheets.py sits below
+# The "Scope:" line of every spreadsheet's title block (toolkit/spreadsheets.py sits below
 # the apps, so it is told where to find the user's area).
 SPREADSHEET_AREA_LABEL = "officers.roles.area_label"
 
@@ -246,9 +247,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Documents: the content must match the extension (a web page renamed .pdf is refused).
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "elearning.uploads.DocumentForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "toolkit.uploads.DocumentForm"
 # Images: no SVG (it can carry scripts), no AVIF/HEIC (not every phone browser shows them);
-# every image is re-encoded on upload (elearning/uploads.py).
+# every image is re-encoded on upload (toolkit/uploads.py).
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel photo; frames count for GIFs
@@ -292,7 +293,7 @@ if not DEBUG:
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Browser features no page uses, switched off (elearning/security/headers.py).
+# Browser features no page uses, switched off (security/headers.py).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
@@ -324,9 +325,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner in every management command's output
 # The lockout ends when it said it would, even if someone keeps trying meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "elearning.security.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "elearning.security.client_ip.client_ip"
-# Public pages a script could call in a loop (elearning/security/rate_limit.py): (requests,
+AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "toolkit.client_ip.client_ip"
+# Public pages a script could call in a loop (security/rate_limit.py): (requests,
 # seconds) per client address, and for password-reset mails also per e-mail address asked
 # for. Counted in the default cache: Redis in production, shared by every worker.
 RATE_LIMITS = {
@@ -339,14 +340,14 @@ RATE_LIMITS = {
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Two-factor sign-in (django-otp), optional for HR and administrators; required when
-# OTP_REQUIRED_FOR_ADMIN is on (elearning/security/two_factor.py).
+# OTP_REQUIRED_FOR_ADMIN is on (security/two_factor.py).
 OTP_REQUIRED_FOR_ADMIN = env_bool("OTP_REQUIRED_FOR_ADMIN", False)
 OTP_TOTP_ISSUER = "Kỹ năng số"
 ADMIN_PATH_PREFIXES = ["/admin/", "/django-admin/"]
 
 # Content security policy (django-csp). Learner pages run no inline script or style; the
 # nonce is there for a template that truly needs one (`{{ request.csp_nonce }}`). MEDIA_URL's
-# origin is added when media lives elsewhere (elearning/security/headers.py).
+# origin is added when media lives elsewhere (security/headers.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -399,9 +400,6 @@ LESSON_READING_WORDS_PER_MINUTE = int(os.environ.get("LESSON_READING_WORDS_PER_M
 
 # The address officers and the QR codes on certificates use to reach the platform.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-
-# What happens when an officer completes a course (see courses/events.py).
-COURSE_COMPLETION_HANDLERS = ["certification.issuing.on_course_completed"]
 
 # The platform signs certificate PDFs (PAdES) with this key and certificate (PEM files); the
 # chain file holds the intermediate and root certificates. `seed_demo` makes a demo CA.

@@ -7,17 +7,17 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views import account as wagtail_account
 from wagtail.documents import urls as wagtaildocs_urls
 
-from audit import site_history
-from elearning.security.rate_limit import password_reset_limited
 from officers import activation_views
 from officers import views as officer_views
 from procedure_system.api import api as procedure_api
+from reports import site_history
+from security.rate_limit import password_reset_limited
 
 urlpatterns = [
     # Monitoring: database, cache and task queue (/health/), process up (/health/live/).
     path("health/", include("operations.urls")),
     path("django-admin/", admin.site.urls),
-    # Wagtail's site history, limited to whom it is for (audit/site_history.py): served at the
+    # Wagtail's site history, limited to whom it is for (reports/site_history.py): served at the
     # report's own address, ahead of Wagtail's.
     path("admin/reports/", include(site_history.urls())),
     # Both password-reset forms send mail: limited per address and per e-mail asked for.
@@ -43,7 +43,7 @@ urlpatterns = [
     # A first password with the one-time code HR hands an officer without email.
     path("accounts/activate/", activation_views.activate_account, name="activate_account"),
     # Two-factor code page, CSP violation reports.
-    path("", include("elearning.security.urls")),
+    path("", include("security.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
@@ -55,7 +55,7 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    from elearning.media import serve_media
+    from toolkit.media import serve_media
 
     # Uploaded files in development, never as a page of the site (nginx does the same).
     urlpatterns += static(settings.MEDIA_URL, serve_media, document_root=settings.MEDIA_ROOT)

@@ -19,7 +19,7 @@ from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.widgets.button import Button
 
 import audit
-from elearning import spreadsheets
+from toolkit import spreadsheets
 
 from . import roles
 from .forms import OfficerImportForm

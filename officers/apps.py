@@ -18,6 +18,11 @@ class OfficersConfig(AppConfig):
             dispatch_uid="officers.sync_role_groups",
         )
 
+        # Role and account changes reach the audit log from every path (account_log.py).
+        from . import account_log
+
+        account_log.connect()
+
 
 class UsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's users app with forms held to our username rules (officers.user_admin);

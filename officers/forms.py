@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from elearning.uploads import check_upload
+from toolkit.uploads import check_upload
 from units.models import AdministrativeUnit
 from units.widgets import UnitSelect
 

@@ -23,12 +23,13 @@ from django.utils.translation import gettext_lazy
 import audit
 from audit.models import Action
 from audit.recorder import common_unit
-from elearning.db import chunked
-from elearning.text import fold
-from elearning.uploads import megabytes
+from toolkit.db import chunked
+from toolkit.text import fold
+from toolkit.uploads import megabytes
 from units.models import AdministrativeUnit
 
 from . import roles, usernames
+from .account_log import record_account_change
 from .models import JobPosition, Officer, national_id_validator, normalize_phone, phone_validator
 from .names import sort_key
 
@@ -636,7 +637,7 @@ def _save(checker, result):
             checker.users[user.username] = user
         elif values.get("email", "") and user.email != values["email"]:
             # Bulk updates send no signal: the import writes the audit entry itself.
-            audit.record_account_change(user, by=checker.user, email=(user.email, values["email"]))
+            record_account_change(user, by=checker.user, email=(user.email, values["email"]))
             user.email = values["email"]
             changed_users.append(user)
     User.objects.bulk_create(new_users, batch_size=500)

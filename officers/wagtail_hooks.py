@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from elearning.admin_menu import PermissionMenuItem
+from toolkit.admin_menu import PermissionMenuItem
 
 from . import activation_views, admin_views, procedure_accounts
 from .filters import OfficerFilterSet

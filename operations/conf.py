@@ -140,7 +140,7 @@ def media_storage(env):
 
 def media_url(env):
     """Where browsers fetch media from: /media/ on disk; the bucket's address on S3, so the
-    content security policy (elearning/security/headers.py) can allow that origin. MEDIA_URL
+    content security policy (security/headers.py) can allow that origin. MEDIA_URL
     in the environment overrides the guess (a provider with another URL scheme)."""
     explicit = env.get("MEDIA_URL", "").strip()
     if explicit:

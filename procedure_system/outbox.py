@@ -1,8 +1,9 @@
 """The transactional outbox: certificate events recorded with the change they describe.
 
-`record` must be called inside the transaction that changes the certificate: if that
-transaction rolls back, the event never existed; once it commits, the event waits in the
-outbox until a worker has delivered it (see delivery.py).
+`record_certificate_change` subscribes to certification's events (ProcedureSystemConfig.ready),
+which are told inside the transaction that changes the certificate: if that transaction rolls
+back, the event never existed; once it commits, the event waits in the outbox until a worker
+has delivered it (see delivery.py).
 """
 
 import uuid
@@ -11,7 +12,17 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from certification import events
+
 from .models import OutboxEvent
+
+# certification's change → the event the procedure system is sent.
+KINDS = {
+    events.ISSUED: OutboxEvent.Kind.ISSUED,
+    events.RENEWED: OutboxEvent.Kind.RENEWED,
+    events.REVOKED: OutboxEvent.Kind.REVOKED,
+    events.EXPIRED: OutboxEvent.Kind.EXPIRED,
+}
 
 
 def certificate_payload(kind, certificate):
@@ -38,6 +49,11 @@ def certificate_payload(kind, certificate):
             "unit": {"code": officer.unit.code, "name": officer.unit.name},
         },
     }
+
+
+def record_certificate_change(change, certificate):
+    """Subscriber of certification's events."""
+    return record(KINDS[change], certificate)
 
 
 def record(kind, certificate):

@@ -28,7 +28,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from elearning.local_service import LocalService, Reply
+from toolkit.local_service import LocalService, Reply
 
 MAX_SKEW_SECONDS = 300
 

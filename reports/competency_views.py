@@ -21,11 +21,11 @@ from wagtail.admin.widgets.button import HeaderButton
 
 import audit
 from courses.models import CoursePage, SkillTag
-from elearning import spreadsheets
-from elearning.spreadsheets import Sheet, csv_response, xlsx_response
 from officers.forms import units_manageable_by
 from officers.models import JobPosition, Officer
 from officers.roles import area_label, hr_scope_of
+from toolkit import spreadsheets
+from toolkit.spreadsheets import Sheet, csv_response, xlsx_response
 from units.models import REFORM_2025, AdministrativeUnit
 from units.widgets import UnitSelect
 

@@ -21,7 +21,7 @@ from wagtail.admin.views.reports import ReportView
 import audit
 from certification.models import RENEWAL_WINDOW
 from courses.progress import LONGEST_GAP
-from elearning import spreadsheets
+from toolkit import spreadsheets
 
 from . import charts, queries
 from .filters import AssessmentFilterSet, CertificationFilterSet, CoverageFilterSet

@@ -9,9 +9,9 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from elearning.admin_menu import PermissionMenuItem
+from toolkit.admin_menu import PermissionMenuItem
 
-from . import competency_views, urls, views
+from . import audit_log, competency_views, urls, views
 
 # (label, URL name, menu item name, icon, permission), in menu order.
 REPORTS = [
@@ -50,7 +50,16 @@ REPORTS = [
 
 @hooks.register("register_admin_urls")
 def register_report_urls():
-    return [path("training-reports/", include((urls, "reports"), namespace="reports"))]
+    return [
+        path("training-reports/", include((urls, "reports"), namespace="reports")),
+        # The audit log: a list and nothing else; no URL adds, changes or deletes an entry.
+        path("audit/", audit_log.AuditLogView.as_view(), name="audit_log"),
+        path(
+            "audit/results/",
+            audit_log.AuditLogView.as_view(results_only=True),
+            name="audit_log_results",
+        ),
+    ]
 
 
 def _menu_item(label, url_name, name, icon, permission, order):
@@ -69,3 +78,14 @@ def _menu_item(label, url_name, name, icon, permission, order):
 
 for _number, _report in enumerate(REPORTS):
     hooks.register("register_reports_menu_item", _menu_item(*_report, order=100 + 10 * _number))
+
+
+@hooks.register("register_reports_menu_item")
+def register_audit_menu_item():
+    return PermissionMenuItem(
+        _("Audit log"),
+        reverse("audit_log"),
+        icon_name="list-ul",
+        order=900,
+        permission=audit_log.PERMISSION,
+    )

@@ -2,7 +2,7 @@
 
 The file is copied with only its machine-specific paths and ports changed (certificate, log
 and data directories, loopback ports), checked with `nginx -t`, then served: uploaded media
-come with the application's own headers (elearning/media.py) and an upload beyond
+come with the application's own headers (toolkit/media.py) and an upload beyond
 client_max_body_size gets the Vietnamese/English page, not nginx's English one.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from elearning.media import MEDIA_CONTENT_SECURITY_POLICY
+from toolkit.media import MEDIA_CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF = ROOT / "deploy" / "nginx" / "kynangso.conf"

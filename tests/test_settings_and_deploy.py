@@ -97,7 +97,7 @@ def test_production_settings_turn_on_the_security_measures():
     middleware = values["middleware"]
     assert middleware[-1] == "axes.middleware.AxesMiddleware"
     assert middleware.index("django_otp.middleware.OTPMiddleware") < middleware.index(
-        "elearning.security.middleware.TwoFactorMiddleware"
+        "security.middleware.TwoFactorMiddleware"
     )
-    assert "elearning.security.headers.ContentSecurityPolicyMiddleware" in middleware
+    assert "security.headers.ContentSecurityPolicyMiddleware" in middleware
     assert values["otp_required"] is False

@@ -1,4 +1,4 @@
-"""Every CSV and XLSX download goes through elearning/spreadsheets.py: a byte-order mark so Excel
+"""Every CSV and XLSX download goes through toolkit/spreadsheets.py: a byte-order mark so Excel
 reads Vietnamese, text that would run as a formula neutralised, and the title block in XLSX —
 Wagtail's own listing exports (the officer list, site history) included."""
 
@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from wagtail.log_actions import log
 
-from elearning import spreadsheets
 from tests.factories import PASSWORD, OfficerFactory
+from toolkit import spreadsheets
 from units.models import AdministrativeUnit
 
 BOM = b"\xef\xbb\xbf"

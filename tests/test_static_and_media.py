@@ -49,7 +49,7 @@ def test_production_static_files_are_hashed_and_compressed(tmp_path):
 
 
 def test_development_media_are_served_sandboxed_and_only_images_inline(rf, tmp_path):
-    from elearning.media import MEDIA_CONTENT_SECURITY_POLICY, serve_media
+    from toolkit.media import MEDIA_CONTENT_SECURITY_POLICY, serve_media
 
     (tmp_path / "dang-nhap.html").write_text("<form action='https://x.example'></form>")
     (tmp_path / "so-do.png").write_bytes(b"\x89PNG\r\n\x1a\n")

@@ -1,11 +1,11 @@
-"""Accent folding (elearning.text.fold), the one rule search, typed answers and import headers
+"""Accent folding (toolkit.text.fold), the one rule search, typed answers and import headers
 compare text by."""
 
 import unicodedata
 
 import pytest
 
-from elearning.text import fold
+from toolkit.text import fold
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from elearning.uploads import check_upload, sanitize_image, sniff
 from tests.factories import logged_in
+from toolkit.uploads import check_upload, sanitize_image, sniff
 
 PAYLOAD = b"<?php system($_GET['c']); ?>"
 

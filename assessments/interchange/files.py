@@ -24,8 +24,8 @@ from wagtail.images.fields import WagtailImageField
 from wagtail.models import Collection
 from wagtail.rich_text.rewriters import FIND_EMBED_TAG
 
-from elearning.numbers import whole_number
-from elearning.uploads import sanitize_image, sanitized_image_file
+from toolkit.numbers import whole_number
+from toolkit.uploads import sanitize_image, sanitized_image_file
 
 from ..image_formats import RENDITIONS
 
@@ -158,7 +158,7 @@ def store_image(name, content):
     """A Wagtail image of this content: the library's own when the same file is already there
     (a bank imported twice, or exported and imported again), else a new one titled `name`."""
     Image = get_image_model()
-    # Stored images are re-encoded (elearning.uploads): the library holds the re-encoded file
+    # Stored images are re-encoded (toolkit.uploads): the library holds the re-encoded file
     # of an image imported before, and the very file of one exported from it.
     clean = sanitized_image_file(name, content)
     digests = {

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils.translation import ngettext
 from wagtail.images import get_image_model
 
-from elearning.numbers import whole_number
-from elearning.uploads import sanitized_image_file
+from toolkit.numbers import whole_number
+from toolkit.uploads import sanitized_image_file
 
 from ..models import Answer, Question, QuestionCategory, QuestionFile
 from ..rich_text import image_embed

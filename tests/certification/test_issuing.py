@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from certification import issuing
 from certification.models import Certificate, CertificateLogEntry
-from courses.models import Enrolment
+from courses.models import CoursePage, Enrolment
 from procedure_system.models import OutboxEvent
 from tests.factories import OfficerFactory
 
@@ -141,12 +141,15 @@ def test_the_expire_certificates_command(holder, course):
     assert Certificate.objects.get().status == Status.EXPIRED
 
 
-def test_deferred_completions_are_issued_afterwards_dated_at_completion(holder, course):
-    with issuing.deferred():
-        enrolment = complete(holder, course)
+def test_completions_before_a_course_certified_are_issued_afterwards_dated_at_completion(
+    holder, course
+):
+    CoursePage.objects.filter(pk=course.pk).update(issues_certificate=False)
+    enrolment = complete(holder, course)
     assert not Certificate.objects.exists()
     completed = timezone.now() - timedelta(days=10)
     Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=completed)
+    CoursePage.objects.filter(pk=course.pk).update(issues_certificate=True)
 
     assert issuing.issue_for_completions(Enrolment.objects.all()) == 1
     assert issuing.issue_for_completions(Enrolment.objects.all()) == 0

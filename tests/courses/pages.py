@@ -1,7 +1,7 @@
 """Building a small catalogue with Wagtail's page API, for tests."""
 
 from courses.models import CatalogueIndexPage, CoursePage, LessonPage, TrackPage
-from elearning.home.models import HomePage
+from home.models import HomePage
 
 
 def publish(parent, page):

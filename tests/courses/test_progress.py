@@ -3,10 +3,9 @@
 import datetime
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
-from courses import progress
+from courses import events, progress
 from courses.models import Enrolment, LessonCompletion
 from tests.courses.conftest import add_lesson, text
 from tests.courses.reading import read
@@ -14,20 +13,15 @@ from tests.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db
 
-HANDLER = "tests.courses.test_progress.record_completion"
-completed_enrolments = []
 
-
-def record_completion(enrolment):
-    """A course-completion handler, as certification or reports would add one."""
-    completed_enrolments.append(enrolment.pk)
-
-
-@pytest.fixture(autouse=True)
-def no_recorded_completions():
-    completed_enrolments.clear()
-    yield
-    completed_enrolments.clear()
+@pytest.fixture
+def completed_enrolments(monkeypatch):
+    """What a subscriber of the completion event is told, as certification is one; a private
+    copy of the subscribers, so the test's is gone afterwards."""
+    monkeypatch.setattr(events, "_subscribers", list(events.subscribers()))
+    told = []
+    events.subscribe(lambda enrolment: told.append(enrolment.pk))
+    return told
 
 
 def today():
@@ -137,8 +131,9 @@ def test_lessons_done_in_any_order_complete_the_course(catalogue, officer):
     assert enrolment.completed_at is not None
 
 
-@override_settings(COURSE_COMPLETION_HANDLERS=[HANDLER])
-def test_completion_is_recorded_once_and_handlers_are_told_once(catalogue, officer):
+def test_completion_is_recorded_once_and_subscribers_are_told_once(
+    catalogue, officer, completed_enrolments
+):
     *required, optional = catalogue.lessons(catalogue.signature)
     enrolment = finish(officer, required)
     completed_at = enrolment.completed_at
@@ -152,8 +147,9 @@ def test_completion_is_recorded_once_and_handlers_are_told_once(catalogue, offic
     assert completed_enrolments == [enrolment.pk]
 
 
-@override_settings(COURSE_COMPLETION_HANDLERS=[HANDLER])
-def test_handlers_are_not_told_before_the_course_is_complete(catalogue, officer):
+def test_subscribers_are_not_told_before_the_course_is_complete(
+    catalogue, officer, completed_enrolments
+):
     finish(officer, catalogue.lessons(catalogue.public_service)[:2])
     assert completed_enrolments == []
 
@@ -180,16 +176,15 @@ def test_a_lesson_unpublished_after_it_was_done_does_not_count(catalogue, office
     assert enrolment.completed_at is not None
 
 
-def test_a_completion_check_that_fails_blocks_completion(catalogue, officer, monkeypatch):
-    # A private copy of the list: whatever this test appends is gone afterwards.
-    monkeypatch.setattr(progress, "COMPLETION_CHECKS", list(progress.COMPLETION_CHECKS))
+def test_a_completion_condition_that_fails_blocks_completion(catalogue, officer, monkeypatch):
+    # A private copy of the list: whatever this test adds is gone afterwards.
+    monkeypatch.setattr(events, "_conditions", list(events.completion_conditions()))
     quiz_passed = {"value": False}
 
-    @progress.completion_check
     def every_required_quiz_passed(enrolment):
         return quiz_passed["value"]
 
-    assert every_required_quiz_passed in progress.COMPLETION_CHECKS
+    events.add_completion_condition(every_required_quiz_passed)
     lessons = catalogue.lessons(catalogue.public_service)
     enrolment = finish(officer, lessons)
     assert enrolment.completed_at is None
@@ -200,9 +195,16 @@ def test_a_completion_check_that_fails_blocks_completion(catalogue, officer, mon
     assert Enrolment.objects.get(pk=enrolment.pk).completed_at is not None
 
 
-def test_checks_added_by_a_test_do_not_outlive_it():
-    assert progress.all_required_lessons_done in progress.COMPLETION_CHECKS
-    assert not [check for check in progress.COMPLETION_CHECKS if check.__module__ == __name__]
+def test_assessments_and_certification_join_the_completion_event_when_apps_are_ready():
+    from assessments.completion import required_exercises_passed, required_quizzes_passed
+    from certification.issuing import on_course_completed
+
+    # Exactly these: nothing added by a test outlives it.
+    assert set(events.completion_conditions()) == {
+        required_quizzes_passed,
+        required_exercises_passed,
+    }
+    assert events.subscribers() == (on_course_completed,)
 
 
 # --- overdue -----------------------------------------------------------------------------------

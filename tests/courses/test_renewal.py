@@ -1,6 +1,7 @@
 """Recertification: an officer whose certificate has expired, or expires within the renewal
 window, takes the course again (a new round); completing the round renews the certificate."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
@@ -25,10 +26,10 @@ from assessments.models import (
     SigningExercise,
     SigningSubmission,
 )
-from certification import issuing
+from certification import issuing, renewal
 from certification.models import RENEWAL_WINDOW, Certificate, CertificateLogEntry
 from courses import progress
-from courses.models import Enrolment, LessonCompletion, LessonPage
+from courses.models import CoursePage, Enrolment, LessonCompletion, LessonPage
 from procedure_system.models import OutboxEvent
 from tests.assessments.test_course_completion import add_quiz_lesson, take
 from tests.courses.pages import make_course, publish
@@ -102,10 +103,20 @@ def do_round(officer, course, quiz=None):
     return Enrolment.objects.get(officer=officer, course=course)
 
 
+@contextmanager
+def not_yet_certifying(course):
+    """Completions recorded inside issue no certificate: the course issues none yet."""
+    CoursePage.objects.filter(pk=course.pk).update(issues_certificate=False)
+    try:
+        yield
+    finally:
+        CoursePage.objects.filter(pk=course.pk).update(issues_certificate=True)
+
+
 def certified(officer, course, quiz=None, days_ago=EXPIRED):
     """The officer completed the course `days_ago` days ago and was certified then."""
     moment = timezone.now() - timedelta(days=days_ago)
-    with issuing.deferred():
+    with not_yet_certifying(course):
         enrolment = do_round(officer, course, quiz)
     assert enrolment.completed_at is not None
     Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=moment)
@@ -137,7 +148,7 @@ def test_an_expired_certificate_or_one_expiring_within_90_days_may_be_renewed(
 ):
     certified(officer, course, quiz, days_ago=days_ago)
     assert issuing.may_renew(officer, course)
-    assert progress.may_take_again(officer, enrolment_of(officer, course))
+    assert renewal.may_take_again(officer, enrolment_of(officer, course))
 
 
 def test_a_certificate_in_force_outside_the_window_may_not_be_renewed_yet(officer, course, quiz):
@@ -145,8 +156,8 @@ def test_a_certificate_in_force_outside_the_window_may_not_be_renewed_yet(office
     enrolment = enrolment_of(officer, course)
 
     assert not issuing.may_renew(officer, course)
-    with pytest.raises(progress.RenewalNotAllowed):
-        progress.start_new_round(enrolment)
+    with pytest.raises(renewal.RenewalNotAllowed):
+        renewal.start_new_round(enrolment)
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None and enrolment.round_started_at is None
 
@@ -164,16 +175,16 @@ def test_no_renewal_without_a_completed_enrolment_or_a_renewable_certificate(
 ):
     # Not completed: nothing to take again.
     progress.enrol(officer, course)
-    with pytest.raises(progress.RenewalNotAllowed):
-        progress.start_new_round(enrolment_of(officer, course))
+    with pytest.raises(renewal.RenewalNotAllowed):
+        renewal.start_new_round(enrolment_of(officer, course))
     assert not issuing.may_renew(officer, course)
 
     # A revoked certificate is not renewed by taking the course again.
     certificate = certified(officer, course, quiz, days_ago=EXPIRED)
     issuing.revoke(certificate, administrator, "Cấp nhầm")
     assert not issuing.may_renew(officer, course)
-    with pytest.raises(progress.RenewalNotAllowed):
-        progress.start_new_round(enrolment_of(officer, course))
+    with pytest.raises(renewal.RenewalNotAllowed):
+        renewal.start_new_round(enrolment_of(officer, course))
 
 
 def test_a_certificate_that_never_expires_or_a_course_that_no_longer_certifies_is_not_renewed(
@@ -203,7 +214,7 @@ def test_a_new_round_starts_afresh(officer, course, quiz):
     )
     now = timezone.now()
 
-    enrolment = progress.start_new_round(enrolment, now=now)
+    enrolment = renewal.start_new_round(enrolment, now=now)
 
     enrolment.refresh_from_db()
     assert enrolment.completed_at is None
@@ -217,7 +228,7 @@ def test_a_new_round_starts_afresh(officer, course, quiz):
 
 def test_the_new_round_requires_the_lessons_and_the_quiz_again(officer, course, quiz):
     certified(officer, course, quiz, days_ago=EXPIRED)
-    enrolment = progress.start_new_round(enrolment_of(officer, course))
+    enrolment = renewal.start_new_round(enrolment_of(officer, course))
     since = enrolment.round_started_at
     assert attempts.round_started(officer, quiz) == since
 
@@ -247,7 +258,7 @@ def test_the_new_round_requires_the_lessons_and_the_quiz_again(officer, course, 
 
 def test_the_quiz_alone_does_not_complete_the_new_round(officer, course, quiz):
     certified(officer, course, quiz, days_ago=EXPIRED)
-    progress.start_new_round(enrolment_of(officer, course))
+    renewal.start_new_round(enrolment_of(officer, course))
 
     take(officer, quiz, RIGHT)
 
@@ -260,7 +271,7 @@ def test_the_quiz_grading_method_applies_within_the_round(officer, course, quiz)
     quiz.grading = Quiz.Grading.FIRST
     quiz.save()
     certified(officer, course, quiz, days_ago=EXPIRED)
-    progress.start_new_round(enrolment_of(officer, course))
+    renewal.start_new_round(enrolment_of(officer, course))
 
     for lesson in course.lessons():
         read(officer, lesson)
@@ -279,7 +290,7 @@ def test_max_attempts_count_again_in_the_new_round(officer, course, quiz):
     with pytest.raises(attempts.NoAttemptsLeft):
         attempts.start_or_resume(officer, quiz)
 
-    progress.start_new_round(enrolment_of(officer, course))
+    renewal.start_new_round(enrolment_of(officer, course))
     assert attempts.attempts_used(officer, quiz) == 0
     attempt = take(officer, quiz, WRONG)
 
@@ -297,7 +308,7 @@ def test_the_quiz_page_counts_the_rounds_attempts(officer, officer_client, cours
     assert page.select_one(".status.done")  # passed, in the completed round
     assert page.find("form", action=reverse("quiz_start", args=[quiz.slug]))
 
-    progress.start_new_round(enrolment_of(officer, course))
+    renewal.start_new_round(enrolment_of(officer, course))
 
     page = html(officer_client.get(url))
     assert not page.select_one(".status.done")
@@ -324,7 +335,7 @@ def test_a_signing_exercise_must_be_passed_again(officer, dien_bien):
             exercise=exercise, officer=officer, file="x.pdf", original_name="x.pdf", passed=True
         )
 
-    with issuing.deferred():
+    with not_yet_certifying(course):
         do_round(officer, course)
         passed_submission()
         enrolment = do_round(officer, course)
@@ -332,7 +343,7 @@ def test_a_signing_exercise_must_be_passed_again(officer, dien_bien):
     issuing.issue(officer, course, at=timezone.now() - timedelta(days=EXPIRED))
     SigningSubmission.objects.update(submitted_at=timezone.now() - timedelta(days=EXPIRED))
 
-    enrolment = progress.start_new_round(enrolment)
+    enrolment = renewal.start_new_round(enrolment)
     enrolment = do_round(officer, course)
     assert not required_exercises_passed(enrolment)
     assert enrolment.completed_at is None
@@ -347,7 +358,7 @@ def test_a_course_taken_again_still_counts_as_a_prerequisite(officer, course, qu
     follow_up.prerequisites.add(course)
     follow_up.save()
 
-    progress.start_new_round(enrolment_of(officer, course))
+    renewal.start_new_round(enrolment_of(officer, course))
 
     assert progress.missing_prerequisites(officer, follow_up) == []
 
@@ -366,7 +377,7 @@ def test_completing_the_new_round_renews_the_certificate(
     officer, course, quiz, days_ago, old_actions
 ):
     old = certified(officer, course, quiz, days_ago=days_ago)
-    progress.start_new_round(enrolment_of(officer, course))
+    renewal.start_new_round(enrolment_of(officer, course))
 
     enrolment = do_round(officer, course, quiz)
 
@@ -406,10 +417,9 @@ def test_other_officers_are_unaffected(officer, course, quiz):
     colleague = OfficerFactory()
     certified(officer, course, quiz, days_ago=EXPIRED)
     theirs = issuing.issue(colleague, course)
-    with issuing.deferred():
-        do_round(colleague, course, quiz)
+    do_round(colleague, course, quiz)  # certified already: the certificate in force stays
 
-    progress.start_new_round(enrolment_of(officer, course))
+    renewal.start_new_round(enrolment_of(officer, course))
     do_round(officer, course, quiz)
 
     theirs.refresh_from_db()
@@ -420,7 +430,7 @@ def test_other_officers_are_unaffected(officer, course, quiz):
     assert attempts.has_passed(colleague, quiz)
     [item] = progress.dashboard(colleague)
     assert item.done == item.required == 3
-    assert not item.may_take_again
+    assert not renewal.may_take_again(colleague, enrolment_of(colleague, course))
 
 
 # --- the learner's pages -----------------------------------------------------------------------
@@ -474,7 +484,8 @@ def test_the_button_starts_a_new_round_and_the_pages_show_it(
 
     [item] = progress.dashboard(officer)
     assert (item.done, item.required, item.percent) == (0, 3, 0)
-    assert item.next_lesson == first and not item.started and not item.may_take_again
+    assert item.next_lesson == first and not item.started
+    assert not renewal.may_take_again(officer, enrolment)
     statuses = progress.lessons_with_status(course, officer, enrolment)
     assert not any(status.done for status in statuses)
     assert not progress.lesson_context(first, officer)["done"]

@@ -33,7 +33,7 @@ from demo.quizzes import (
     seed_quiz_attempts,
     seed_quizzes,
 )
-from elearning.text import fold
+from toolkit.text import fold
 
 pytestmark = pytest.mark.django_db
 

@@ -137,7 +137,7 @@ def test_csp_reports_are_logged(client, db, caplog):
             "violated-directive": "script-src-elem",
         }
     }
-    with caplog.at_level(logging.WARNING, logger="elearning.security.views"):
+    with caplog.at_level(logging.WARNING, logger="security.views"):
         response = client.post(
             reverse("csp_report"), json.dumps(report), content_type="application/csp-report"
         )

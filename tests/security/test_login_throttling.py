@@ -8,9 +8,9 @@ from django.conf import settings
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from elearning.security.client_ip import client_ip
 from officers import roles
 from tests.factories import PASSWORD, officer_with_role
+from toolkit.client_ip import client_ip
 
 COMMUNE_ADDRESS = "203.113.131.10"  # one public address for a whole commune office (NAT)
 

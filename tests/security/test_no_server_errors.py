@@ -28,7 +28,8 @@ from .world import built_world, signed_in_clients
 ROLES = ("anonymous", "learner", "hr_commune", "trainer")
 
 # What the views and filters read: grep request.GET / request.POST, the filter sets of
-# reports/filters.py, officers/filters.py, audit/views.py, Wagtail's listings and the pull API.
+# reports/filters.py, officers/filters.py, reports/audit_log.py, Wagtail's listings and the
+# pull API.
 KEYS = (
     "p",
     "page",

@@ -799,7 +799,7 @@ ACCOUNT_ROWS = [
 
 # Wagtail's reports and listings an HR officer could open with access to the admin: none of
 # them shows HR another commune's officers (Wagtail's site history listed every commune's
-# officer history to any HR officer; audit/site_history.py keeps it to content editors and
+# officer history to any HR officer; reports/site_history.py keeps it to content editors and
 # administrators, without the area-scoped records for non-administrators).
 SITE_HISTORY = (ALOG, ALOG, OK, OK, HOME, HOME, OK, OK)
 # Wagtail's page reports and page search need page permissions: trainers' and reviewers'

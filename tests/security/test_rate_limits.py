@@ -1,4 +1,4 @@
-"""Rate limits (elearning/security/rate_limit.py): certificate codes cannot be guessed in a loop
+"""Rate limits (security/rate_limit.py): certificate codes cannot be guessed in a loop
 (an audit made 150 guesses at up to 69 a second from one address) and the password-reset form
 cannot flood an officer's mailbox (it sent 10 mails to one address). Past a limit the answer
 is a Vietnamese page saying when to try again, status 429, as for a login lockout."""
@@ -109,7 +109,7 @@ def test_the_reset_form_itself_is_not_counted(client, db):
 COUNT_IN_ONE_WORKER = """
 import django
 django.setup()
-from elearning.security.rate_limit import seconds_to_wait
+from security.rate_limit import seconds_to_wait
 print(sum(1 for _ in range(20) if seconds_to_wait("certificate_verify", "203.113.131.10") == 0))
 """
 

@@ -41,7 +41,7 @@ from certification import demo_ca, issuing, pdf
 from certification.models import CertificateIssuer
 from courses import progress
 from courses.models import Assignment, CatalogueIndexPage, CoursePage, LessonPage, TrackPage
-from elearning.home.models import HomePage
+from home.models import HomePage
 from officers import roles
 from procedure_system.api_auth import assign_new_token
 from procedure_system.models import ApiClient, OutboxEvent

@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 
-from .client_ip import client_ip
+from toolkit.client_ip import client_ip
 
 
 def seconds_to_wait(name, key, now=None):

@@ -8,7 +8,7 @@ every answer under /media/ carries:
   loads nothing but the image itself;
 - X-Content-Type-Options: nosniff, so a browser believes the type and never guesses "HTML";
 - Content-Disposition: attachment unless the file is an image (by its extension: every
-  stored image was re-encoded and named after its format, elearning/uploads.py), so anything
+  stored image was re-encoded and named after its format, toolkit/uploads.py), so anything
   else is downloaded, never opened in the site's origin.
 
 `media_headers(path)` gives these headers; `serve_media` is Django's static file view with

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class SecurityConfig(AppConfig):
-    name = "elearning.security"
+    name = "security"
     label = "security"
     verbose_name = "Security"
 

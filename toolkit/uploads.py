@@ -8,7 +8,7 @@
   as they were uploaded, to anyone with the link, so this matters.
 - `sanitize_new_image_file` does it for every new Wagtail image, whatever the path (admin
   upload, multiple upload, chooser, question-bank import): connected to pre_save in
-  elearning.home.apps.
+  toolkit.apps.
 - `DocumentForm` is the base of Wagtail's document forms (WAGTAILDOCS_DOCUMENT_FORM_BASE): a
   document's content must match its extension.
 """

@@ -15,10 +15,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_save, pre_save
 
-from officers.roles import LEARNER
+from audit.models import Action
+from audit.recorder import record, unit_of
 
-from .models import Action
-from .recorder import record, unit_of
+from .roles import LEARNER
 
 UNRECORDED = {LEARNER}
 

@@ -1,5 +1,8 @@
 """The audit log in the Wagtail admin: read only, filtered, downloadable; scoped like officers
-(administrators see every entry, HR the entries about units in their area)."""
+(administrators see every entry, HR the entries about units in their area).
+
+A report like the others: the log itself (audit.models, audit.recorder) sits low, so that
+every app may write to it; reading it needs roles and areas, which are known up here."""
 
 import django_filters
 from django.core.exceptions import PermissionDenied
@@ -10,11 +13,10 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
-from elearning import spreadsheets
-from officers.roles import area_label, hr_scope_of, is_administrator
-
-from .models import Action, AuditEntry
-from .recorder import record_export
+from audit.models import Action, AuditEntry
+from audit.recorder import record_export
+from officers.roles import area_label, hr_scope_of, is_administrator, visible_to
+from toolkit import spreadsheets
 
 PERMISSION = "audit.view_auditentry"
 
@@ -31,6 +33,11 @@ class AuditFilterSet(WagtailFilterSet):
     class Meta:
         model = AuditEntry
         fields = []
+
+
+def visible_entries(user):
+    """Every entry for administrators; for HR, the entries about units in their area."""
+    return visible_to(user, AuditEntry.objects.all())
 
 
 def details_text(entry):
@@ -72,7 +79,7 @@ class AuditLogView(ReportView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_base_queryset(self):
-        return AuditEntry.objects.visible_to(self.request.user).select_related("unit")
+        return visible_entries(self.request.user).select_related("unit")
 
     def get_page_subtitle(self):
         return area_label(self.request.user)

@@ -3,7 +3,7 @@
 id that is not a number ("abc", "²") answers 500. Here such ids are left out: nothing of
 that id exists, as for an id that matches no object."""
 
-from elearning.numbers import whole_number
+from toolkit.numbers import whole_number
 
 
 def install_id_check():

@@ -20,6 +20,7 @@ from wagtail.snippets.models import register_snippet
 from officers.models import JobPosition, Officer
 
 from .blocks import LessonBodyBlock
+from .routing import route_to_lesson
 from .text import fold
 
 
@@ -33,6 +34,11 @@ class CatalogueIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    def route(self, request, path_components):
+        # Lessons are the pages most requested: found in two queries, not one level at a time.
+        found = route_to_lesson(self, path_components, levels=3)  # track › course › lesson
+        return found or super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -9,7 +9,8 @@ Everything is computed with a fixed number of queries, whatever the number of of
 
 * a page of the matrix: the skills, the required skills by position, the page's officers, their
   completed courses' skills, their certificates (plus the paginator's count);
-* the summary (per skill and per unit): one grouped query over all filtered officers;
+* the summary (per skill and per unit): the skills each course teaches, the distinct skill lists
+  of certificates in force, then one grouped query over all filtered officers;
 * exports: the same three queries per chunk of officers, walked by keyset (name order).
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from operator import add
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
@@ -428,23 +430,21 @@ class MatrixSummary:
 
 
 def _or_of(bits, column):
-    """Aggregate: the bitwise OR of `bits` over the group's rows (PostgreSQL has BIT_OR; else
-    each bit's maximum, summed)."""
+    """SQL aggregate: the bitwise OR of the column `bits` over a group's rows (PostgreSQL has
+    BIT_OR; elsewhere each bit's maximum, summed)."""
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.aggregates import BitOr
-
-        return BitOr(bits)
-    return _bits_sum([Max(F(bits).bitand(bit)) for _skill, bit in column])
+        return f"BIT_OR({bits})"
+    return " + ".join(f"MAX({bits} & {int(bit)})" for _skill, bit in column) or "0"
 
 
-def _grouped_masks(selection, officer_ids):
-    """A function of a mask column k: (completed enrolments, certificates in force) of the
-    officers (a queryset of their ids; None: every officer), grouped by officer with the
-    column's mask of the skills they give.
+def held_sources(selection, officer_ids):
+    """Querysets of (officer_id, bits_0, bits_1, …): the officers' completed enrolments and
+    certificates in force, each with the bits (one per mask column) of the skills it gives;
+    `officer_ids`: a queryset of the officers' ids, or None for every officer.
 
     What a row gives is known before the query: a course teaches its skills (a few courses), a
     certificate lists those of its snapshot (a few distinct snapshots, read first). Each row is
-    then mapped to its mask by a CASE on its course or snapshot, not tested skill by skill.
+    then mapped to its bits by a CASE on its course or snapshot, not tested skill by skill.
     """
     masks = selection.masks
     bit_of = {skill.pk: (k, bit) for k, column in enumerate(masks) for skill, bit in column}
@@ -456,43 +456,41 @@ def _grouped_masks(selection, officer_ids):
         k, bit = bit_of[skill_id]
         course_bits[course_id][k] |= bit
     mine = {} if officer_ids is None else {"officer_id__in": officer_ids}
-    certificates = Certificate.objects.in_force(selection.now).filter(**mine)
+    certificates = Certificate.objects.in_force(selection.now).filter(**mine).order_by()
     snapshot_bits = []
-    for listed in certificates.order_by().values_list("skills", flat=True).distinct():
+    for listed in certificates.values_list("skills", flat=True).distinct():
         bits = [0] * len(masks)
         for item in listed if isinstance(listed, list) else []:
             code = item.get("code") if isinstance(item, dict) else None
             if code in by_code:
                 k, bit = by_code[code]
                 bits[k] |= bit
-        snapshot_bits.append((listed, bits))
+        if any(bits):
+            snapshot_bits.append((listed, bits))
 
-    def mapped(whens):
+    def mapped(cases, k):
+        whens = [When(condition, then=Value(bits[k])) for condition, bits in cases if bits[k]]
         return Case(*whens, default=Value(0), output_field=BigIntegerField())
 
-    def sources(k):
-        column = masks[k]
-        courses = {course_id: bits[k] for course_id, bits in course_bits.items() if bits[k]}
-        snapshots = [(listed, bits[k]) for listed, bits in snapshot_bits if bits[k]]
-        by_course = (
-            Enrolment.objects.filter(completed_at__isnull=False, course_id__in=courses, **mine)
-            .annotate(bits=mapped([When(course_id=c, then=Value(b)) for c, b in courses.items()]))
-            .order_by()
-            .values("officer_id")
-            .annotate(mask=_or_of("bits", column))
-        )
-        by_certificate = (
-            certificates.annotate(
-                bits=mapped([When(skills=listed, then=Value(b)) for listed, b in snapshots])
+    columns = [f"bits_{k}" for k in range(len(masks))]
+    sources = []
+    if course_bits:
+        cases = [(Q(course_id=course_id), bits) for course_id, bits in course_bits.items()]
+        enrolments = Enrolment.objects.filter(
+            completed_at__isnull=False, course_id__in=course_bits, **mine
+        ).order_by()
+        sources.append(
+            enrolments.annotate(**{c: mapped(cases, k) for k, c in enumerate(columns)}).values(
+                "officer_id", *columns
             )
-            .order_by()
-            .values("officer_id")
-            .annotate(mask=_or_of("bits", column))
         )
-        if not snapshots:
-            by_certificate = by_certificate.none()
-        return by_course, by_certificate
-
+    if snapshot_bits:
+        cases = [(Q(skills=listed), bits) for listed, bits in snapshot_bits]
+        sources.append(
+            certificates.annotate(**{c: mapped(cases, k) for k, c in enumerate(columns)}).values(
+                "officer_id", *columns
+            )
+        )
     return sources
 
 
@@ -501,30 +499,43 @@ def summary_rows(selection):
     job position id, officers, [officers holding each skill, in column order], officers
     missing a skill their position requires), in one query.
 
-    Each source's masks are grouped by officer and joined to the officers, rather than computed
-    by a correlated subquery per officer: for the whole country (140,000 officers) the planner
-    then reads each table once instead of probing it 140,000 times. Counting per unit and
-    position in the database leaves a few thousand rows, not one per officer. The ORM writes
-    every part (filters, visibility, certificates in force); what it cannot say, joining
-    grouped subqueries, is put together here.
+    The officers' skills (as masks) are grouped once by officer from the rows of both sources
+    and joined to the officers, rather than computed by correlated subqueries per officer: for
+    the whole country (140,000 officers) the database then reads each table once instead of
+    probing it 140,000 times. Counting per unit and position in the database leaves a few
+    thousand rows, not one per officer. The ORM writes every part (filters, visibility,
+    certificates in force); what it cannot say, grouping a union and joining it, is put
+    together here.
     """
     quote = connection.ops.quote_name
     officer_ids = selection.officers.order_by().values("pk")
+    if officer_ids.query.is_empty():  # e.g. gaps only, and no position requires a skill
+        return
     # Every officer (an administrator, no filter): the sources are read whole, not matched
     # against the list of all officers first.
     everyone = not officer_ids.query.where
     ids_sql, ids_params = ("1 = 1", ()) if everyone else officer_ids.query.sql_with_params()
-    joins, params, counts, missing = [], [], [], []
-    sources = _grouped_masks(selection, None if everyone else officer_ids)
-    for k, column in enumerate(selection.masks):
-        terms = []
-        for source, grouped in zip(("c", "k"), sources(k), strict=True):
-            sql, source_params = grouped.query.sql_with_params()
-            alias = f"{source}{k}"
-            joins.append(f"LEFT JOIN ({sql}) {alias} ON {alias}.officer_id = o.id")
+    sources = held_sources(selection, None if everyone else officer_ids)
+    params, joins, counts, missing = [], "", [], []
+    if sources:
+        parts = []
+        for source in sources:
+            sql, source_params = source.query.sql_with_params()
+            parts.append(sql)
             params.extend(source_params)
-            terms.append(f"COALESCE({alias}.mask, 0)")
-        held = f"({' | '.join(terms)})"
+        masks = ", ".join(
+            f"{_or_of(f's.bits_{k}', column)} AS mask_{k}"
+            for k, column in enumerate(selection.masks)
+        )
+        union = " UNION ALL ".join(
+            f"SELECT * FROM ({part}) p{n}"  # noqa: S608 — the ORM's SQL
+            for n, part in enumerate(parts)
+        )
+        joins = f"""LEFT JOIN (
+            SELECT s.officer_id, {masks} FROM ({union}) s GROUP BY s.officer_id
+        ) m ON m.officer_id = o.id"""  # noqa: S608 — the ORM's SQL and integers
+    for k, column in enumerate(selection.masks):
+        held = f"COALESCE(m.mask_{k}, 0)" if sources else "0"
         counts.extend(
             f"SUM(CASE WHEN ({held} & {int(bit)}) <> 0 THEN 1 ELSE 0 END)" for _skill, bit in column
         )
@@ -538,42 +549,60 @@ def summary_rows(selection):
             missing.append(f"({held} & {need}) <> {need}")
     any_missing = " OR ".join(missing) or "1 = 0"
     officer, unit = Officer._meta.db_table, AdministrativeUnit._meta.db_table
+    # Grouped by unit id, then joined to the units for their code and name: narrower groups.
     sql = f"""
-        SELECT o.unit_id, u.code, u.name, o.job_position_id, COUNT(*),
-               {"".join(f"{count}, " for count in counts)}
-               SUM(CASE WHEN {any_missing} THEN 1 ELSE 0 END)
-        FROM {quote(officer)} o
-        JOIN {quote(unit)} u ON u.id = o.unit_id
-        {" ".join(joins)}
-        WHERE {ids_sql if everyone else f"o.id IN ({ids_sql})"}
-        GROUP BY o.unit_id, u.code, u.name, o.job_position_id
+        SELECT g.unit_id, u.code, u.name, g.* FROM (
+            SELECT o.job_position_id, COUNT(*),
+                   {"".join(f"{count}, " for count in counts)}
+                   SUM(CASE WHEN {any_missing} THEN 1 ELSE 0 END), o.unit_id
+            FROM {quote(officer)} o
+            {joins}
+            WHERE {ids_sql if everyone else f"o.id IN ({ids_sql})"}
+            GROUP BY o.unit_id, o.job_position_id
+        ) g
+        JOIN {quote(unit)} u ON u.id = g.unit_id
     """  # noqa: S608 — the parts are the ORM's SQL and integers; values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *ids_params])
-        for unit_id, code, name, position_id, officers, *held, with_gaps in cursor.fetchall():
+        for unit_id, code, name, position_id, officers, *held, with_gaps, _ in cursor.fetchall():
             yield unit_id, code, name, position_id, officers, held, with_gaps
 
 
 def summarise(selection) -> MatrixSummary:
     """Per skill and per unit figures over all filtered officers, from one grouped query
-    (summary_rows): within a unit and position, every officer is required the same skills."""
-    summary = MatrixSummary(skills=[SkillSummary(skill) for skill in selection.skills])
+    (summary_rows): within a unit and position, every officer is required the same skills.
+    The skills' figures are summed per position first (a few), the units' per row."""
+    skills = selection.skills
+    summary = MatrixSummary(skills=[SkillSummary(skill) for skill in skills])
+    required_columns = {
+        position_id: [i for i, skill in enumerate(skills) if skill.pk in required]
+        for position_id, required in selection.required.items()
+    }
     units = {}
+    officers_of = defaultdict(int)  # {position id: officers}
+    holding_of = {}  # {position id: officers holding each skill, in column order}
     for unit_id, code, name, position_id, officers, held, with_gaps in summary_rows(selection):
         unit = units.get(unit_id)
         if unit is None:
             unit = units[unit_id] = UnitTotals(unit_id, code, name)
         unit.officers += officers
         unit.officers_with_gaps += with_gaps or 0
+        columns = required_columns.get(position_id, ())
+        unit.required += officers * len(columns)
+        unit.gaps += officers * len(columns) - sum(held[i] for i in columns)
+        officers_of[position_id] += officers
+        so_far = holding_of.get(position_id)
+        holding_of[position_id] = held if so_far is None else list(map(add, so_far, held))
+    for position_id, officers in officers_of.items():
         summary.officers += officers
-        required = selection.required.get(position_id, frozenset())
-        for item, holding in zip(summary.skills, held, strict=True):
+        columns = set(required_columns.get(position_id, ()))
+        for i, (item, holding) in enumerate(
+            zip(summary.skills, holding_of[position_id], strict=True)
+        ):
             item.held += holding
-            if item.skill.pk in required:
+            if i in columns:
                 item.required += officers
                 item.gaps += officers - holding
-                unit.required += officers
-                unit.gaps += officers - holding
     for item in summary.skills:
         item.officers = summary.officers
     summary.units = sorted(units.values(), key=lambda unit: (unit.code, unit.unit_id))
@@ -609,7 +638,8 @@ def competency_matrix(
     """One page of the matrix and the summary of every filtered officer.
 
     Queries (beyond reading the user's role): skills, required skills, count, the page's
-    officers, their completed courses' skills, their certificates, the summary: seven.
+    officers, their completed courses' skills, their certificates, and the summary's three
+    (courses' skills, certificates' skill lists, the grouped counts): nine.
     """
     selection = select_matrix(
         user,

@@ -394,6 +394,7 @@ class QueryCounter:
 
 
 TARGET_MS = 1_000  # the national roll-up and the whole-country matrix
+NATIONAL_OFFICERS = 100_000  # the targets are for PostgreSQL at about national size
 SLOW_MS = 5_000  # a report this slow is timed once: its warm-up run is the measurement
 
 
@@ -529,6 +530,7 @@ def run(args):
     call = (admin, province, today, now)
     print(f"{'report':<46} {'queries':>7} {'ORM ms':>9} {'SQL ms':>9} {'ratio':>6}  same numbers")
     served, differ = {}, []
+    national = connection.vendor == "postgresql" and officers >= NATIONAL_OFFICERS
     for label, orm, raw in cases:
         orm_ms, queries, orm_result = timed(orm, call, args.repeat)
         served[orm] = orm_ms
@@ -544,7 +546,9 @@ def run(args):
         (orm_national_rollup, "National roll-up", 6),
         (orm_country_competency, "Whole-country competency matrix", 14),
     ):
-        if orm in served:
+        if orm in served and not national:
+            print(f"\n{name} served in {served[orm]:.0f} ms (its target is for national size).")
+        elif orm in served:
             verdict = "met" if served[orm] < TARGET_MS else "NOT met"
             print(
                 f"\n{name} served in {served[orm]:.0f} ms: the target of under {TARGET_MS} ms "

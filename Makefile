@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format security bench loadtest lighthouse lock messages clean
+.PHONY: run test lint format security bench bench-smoke loadtest lighthouse lock messages clean
 
 $(VENV)/.runtime: requirements.lock scripts/bootstrap
 	scripts/bootstrap runtime
@@ -49,6 +49,10 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/lesson_page.py
 	$(PY) benchmarks/quiz_grading.py
 	$(PY) benchmarks/reports.py $(BENCH_REPORTS_ARGS)
+
+## Every benchmark at a tiny size (figures printed, a minute or two): CI runs it so none rots.
+bench-smoke: $(VENV)/.dev
+	$(PY) benchmarks/smoke.py
 
 ## Load test (prints figures): locust against gunicorn on loopback, then a no-lost-answers check.
 ## PostgreSQL when DATABASE_URL points at a server (a throwaway kns_load database there).

@@ -6,7 +6,8 @@
   at the end; the database named in the URL is left alone.
 
 Call `choose_database()` before `django.setup()`, then run the benchmark inside
-`throwaway_database()`.
+`throwaway_database()`. With BENCH_SQLITE_TEMPLATE naming a migrated SQLite file (bench-smoke
+migrates one for all its benchmarks), the SQLite database is a copy of it, not migrated anew.
 """
 
 import os
@@ -36,7 +37,9 @@ def throwaway_database():
     real_name = None
     try:
         if _temp_dir:
-            call_command("migrate", verbosity=0, interactive=False)
+            copy_migrated_template(connection.settings_dict["NAME"]) or call_command(
+                "migrate", verbosity=0, interactive=False
+            )
             where = "temporary file"
         else:
             real_name = settings.DATABASES["default"]["NAME"]
@@ -51,3 +54,12 @@ def throwaway_database():
             connection.creation.destroy_test_db(real_name, verbosity=0)
         if _temp_dir:
             shutil.rmtree(_temp_dir, ignore_errors=True)
+
+
+def copy_migrated_template(destination):
+    """Copy BENCH_SQLITE_TEMPLATE to `destination` when it is set; whether it was."""
+    template = os.environ.get("BENCH_SQLITE_TEMPLATE")
+    if not template:
+        return False
+    shutil.copyfile(template, destination)
+    return True

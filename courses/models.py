@@ -21,6 +21,7 @@ from officers.models import JobPosition, Officer
 from toolkit.text import fold
 
 from .blocks import LessonBodyBlock
+from .routing import route_to_lesson
 
 
 class CatalogueIndexPage(Page):
@@ -33,6 +34,11 @@ class CatalogueIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    def route(self, request, path_components):
+        # Lessons are the pages most requested: found in two queries, not one level at a time.
+        found = route_to_lesson(self, path_components, levels=3)  # track › course › lesson
+        return found or super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -325,12 +325,18 @@ def lesson_context(lesson, officer, now=None, record=True):
     """What the lesson page shows the officer, and the opening recorded (unless `record` is
     false: a trainer's preview)."""
     now = now or timezone.now()
-    siblings = list(
+    siblings = (
         LessonPage.objects.sibling_of(lesson)
         .live()
         .order_by("path")
         .only("id", "title", "path", "url_path", "optional")
     )
+    if officer:
+        # The officer's completions come with the lessons (one per lesson at most), rather
+        # than in a query of their own; which count in the current round is decided below.
+        completed = LessonCompletion.objects.filter(officer=officer, lesson=OuterRef("pk"))
+        siblings = siblings.annotate(completed_at=Subquery(completed.values("completed_at")))
+    siblings = list(siblings)
     position = next(i for i, s in enumerate(siblings) if s.pk == lesson.pk)
     context = {
         "previous_lesson": siblings[position - 1] if position > 0 else None,
@@ -344,11 +350,11 @@ def lesson_context(lesson, officer, now=None, record=True):
     if officer:
         enrolment = Enrolment.objects.filter(officer=officer, course_id=lesson.course.pk).first()
         since = enrolment.round_started_at if enrolment else None
-        done = dict(
-            round_completions(officer, since)
-            .filter(lesson__in=siblings)
-            .values_list("lesson_id", "completed_at")
-        )
+        done = {
+            other.pk: other.completed_at
+            for other in siblings
+            if in_round(other.completed_at, since)
+        }
         earlier = EarlierLessons()
         if lesson.course.specific.lessons_in_order and not lesson.optional:
             required = [s for s in siblings[:position] if not s.optional]

@@ -167,8 +167,18 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite takes one writer at a time. A transaction that reads and then writes (starting a
     # quiz, marking a lesson done) would fail at once with "database is locked" when another
     # wrote meanwhile; taking the write lock when it begins makes it wait its turn instead.
+    # Write-ahead logging lets readers go on while one writes: every lesson page records the
+    # visit, and in the default rollback journal each of those writes stopped every other page
+    # of every worker (lesson pages at 0.54x the home page's throughput under gunicorn, 0.8x with
+    # WAL). Backups use SQLite's online backup API, which copies what the log holds too.
+    # synchronous stays FULL (SQLite's default): a commit reached the disk before the officer is
+    # told it is saved, so not even a power cut loses an answer.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

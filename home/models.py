@@ -16,6 +16,13 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        from courses.routing import route_to_lesson
+
+        # Lessons are the pages most requested: found in two queries, not one level at a time.
+        found = route_to_lesson(self, path_components, levels=4)  # catalogue › … › lesson
+        return found or super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from courses.models import CatalogueIndexPage
 

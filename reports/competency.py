@@ -9,7 +9,8 @@ Everything is computed with a fixed number of queries, whatever the number of of
 
 * a page of the matrix: the skills, the required skills by position, the page's officers, their
   completed courses' skills, their certificates (plus the paginator's count);
-* the summary (per skill and per unit): one grouped query over all filtered officers;
+* the summary (per skill and per unit): the skills each course teaches, the distinct skill lists
+  of certificates in force, then one grouped query over all filtered officers;
 * exports: the same three queries per chunk of officers, walked by keyset (name order).
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from operator import add
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
@@ -26,7 +28,6 @@ from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
-    Count,
     F,
     Max,
     OuterRef,
@@ -114,32 +115,48 @@ def _bits_sum(terms):
     return total
 
 
-def _mask_subquery(queryset, terms):
-    grouped = queryset.order_by().values("officer_id").annotate(mask=_bits_sum(terms))
-    return Coalesce(Subquery(grouped.values("mask"), output_field=BigIntegerField()), Value(0))
+def _bit_where(condition, bit):
+    return Max(Case(When(condition, then=Value(bit)), default=Value(0)))
+
+
+def _masks_by_source(column, now, officers):
+    """(completed enrolments, certificates in force) of `officers` (a queryset of officer ids,
+    or OuterRef("pk")), each grouped by officer with the mask of the column's skills it gives."""
+    if isinstance(officers, OuterRef):
+        mine = {"officer_id": officers}
+    else:
+        mine = {"officer_id__in": officers}
+    by_course = Enrolment.objects.filter(
+        completed_at__isnull=False,
+        course__skill_tags__in=[skill.pk for skill, _bit in column],
+        **mine,
+    )
+    by_certificate = (
+        Certificate.objects.in_force(now)
+        .filter(**mine)
+        .alias(skills_text=Cast("skills", TextField()))
+    )
+    return (
+        by_course.order_by()
+        .values("officer_id")
+        .annotate(mask=_bits_sum([_bit_where(Q(course__skill_tags=s.pk), b) for s, b in column])),
+        by_certificate.order_by()
+        .values("officer_id")
+        .annotate(
+            mask=_bits_sum([_bit_where(certificate_lists_skill(s.code), b) for s, b in column])
+        ),
+    )
 
 
 def held_mask(column, now):
     """Expression on officers: the mask of the column's skills the officer holds."""
+    by_course, by_certificate = _masks_by_source(column, now, OuterRef("pk"))
 
-    def bit_where(condition, bit):
-        return Max(Case(When(condition, then=Value(bit)), default=Value(0)))
+    def subquery(grouped):
+        field = BigIntegerField()
+        return Coalesce(Subquery(grouped.values("mask"), output_field=field), Value(0))
 
-    by_course = _mask_subquery(
-        Enrolment.objects.filter(
-            officer_id=OuterRef("pk"),
-            completed_at__isnull=False,
-            course__skill_tags__in=[skill.pk for skill, _bit in column],
-        ),
-        [bit_where(Q(course__skill_tags=skill.pk), bit) for skill, bit in column],
-    )
-    by_certificate = _mask_subquery(
-        Certificate.objects.in_force(now)
-        .filter(officer_id=OuterRef("pk"))
-        .alias(skills_text=Cast("skills", TextField())),
-        [bit_where(certificate_lists_skill(skill.code), bit) for skill, bit in column],
-    )
-    return by_course.bitor(by_certificate)
+    return subquery(by_course).bitor(subquery(by_certificate))
 
 
 # --- Selection: who and what the matrix shows ---------------------------------------------
@@ -412,46 +429,180 @@ class MatrixSummary:
         return sum(item.officers_with_gaps for item in self.units)
 
 
-def summarise(selection) -> MatrixSummary:
-    """Per skill and per unit figures over all filtered officers, in one grouped query.
+def _or_of(bits, column):
+    """SQL aggregate: the bitwise OR of the column `bits` over a group's rows (PostgreSQL has
+    BIT_OR; elsewhere each bit's maximum, summed)."""
+    if connection.vendor == "postgresql":
+        return f"BIT_OR({bits})"
+    return " + ".join(f"MAX({bits} & {int(bit)})" for _skill, bit in column) or "0"
 
-    Officers are grouped by unit, job position and held skills (as masks): within a group
-    everyone holds and is required the same skills, so the figures follow from the counts.
+
+def held_sources(selection, officer_ids):
+    """Querysets of (officer_id, bits_0, bits_1, …): the officers' completed enrolments and
+    certificates in force, each with the bits (one per mask column) of the skills it gives;
+    `officer_ids`: a queryset of the officers' ids, or None for every officer.
+
+    What a row gives is known before the query: a course teaches its skills (a few courses), a
+    certificate lists those of its snapshot (a few distinct snapshots, read first). Each row is
+    then mapped to its bits by a CASE on its course or snapshot, not tested skill by skill.
     """
     masks = selection.masks
-    columns = [f"held_{k}" for k in range(len(masks))]
-    groups = (
-        selection.with_held_masks(selection.officers.order_by())
-        .values("unit_id", "unit__code", "unit__name", "job_position_id", *columns)
-        .annotate(n=Count("pk"))
-    )
-    summary = MatrixSummary(skills=[SkillSummary(skill) for skill in selection.skills])
-    by_skill = {item.skill.pk: item for item in summary.skills}
-    units = {}
-    for group in groups:
-        count = group["n"]
-        required = selection.required_masks(group["job_position_id"])
-        held = [group[column] for column in columns]
-        unit = units.get(group["unit_id"])
-        if unit is None:
-            unit = units[group["unit_id"]] = UnitTotals(
-                group["unit_id"], group["unit__code"], group["unit__name"]
+    bit_of = {skill.pk: (k, bit) for k, column in enumerate(masks) for skill, bit in column}
+    by_code = {skill.code: bit_of[skill.pk] for column in masks for skill, _bit in column}
+    course_bits = defaultdict(lambda: [0] * len(masks))
+    for course_id, skill_id in CoursePage.skill_tags.through.objects.filter(
+        skilltag_id__in=bit_of
+    ).values_list("coursepage_id", "skilltag_id"):
+        k, bit = bit_of[skill_id]
+        course_bits[course_id][k] |= bit
+    mine = {} if officer_ids is None else {"officer_id__in": officer_ids}
+    certificates = Certificate.objects.in_force(selection.now).filter(**mine).order_by()
+    snapshot_bits = []
+    for listed in certificates.values_list("skills", flat=True).distinct():
+        bits = [0] * len(masks)
+        for item in listed if isinstance(listed, list) else []:
+            code = item.get("code") if isinstance(item, dict) else None
+            if code in by_code:
+                k, bit = by_code[code]
+                bits[k] |= bit
+        if any(bits):
+            snapshot_bits.append((listed, bits))
+
+    def mapped(cases, k):
+        whens = [When(condition, then=Value(bits[k])) for condition, bits in cases if bits[k]]
+        return Case(*whens, default=Value(0), output_field=BigIntegerField())
+
+    columns = [f"bits_{k}" for k in range(len(masks))]
+    sources = []
+    if course_bits:
+        cases = [(Q(course_id=course_id), bits) for course_id, bits in course_bits.items()]
+        enrolments = Enrolment.objects.filter(
+            completed_at__isnull=False, course_id__in=course_bits, **mine
+        ).order_by()
+        sources.append(
+            enrolments.annotate(**{c: mapped(cases, k) for k, c in enumerate(columns)}).values(
+                "officer_id", *columns
             )
-        unit.officers += count
-        summary.officers += count
-        if any(need & ~have for need, have in zip(required, held, strict=True)):
-            unit.officers_with_gaps += count
-        for k, column in enumerate(masks):
-            for skill, bit in column:
-                item = by_skill[skill.pk]
-                holds = bool(held[k] & bit)
-                item.held += count if holds else 0
-                if required[k] & bit:
-                    item.required += count
-                    unit.required += count
-                    if not holds:
-                        item.gaps += count
-                        unit.gaps += count
+        )
+    if snapshot_bits:
+        cases = [(Q(skills=listed), bits) for listed, bits in snapshot_bits]
+        sources.append(
+            certificates.annotate(**{c: mapped(cases, k) for k, c in enumerate(columns)}).values(
+                "officer_id", *columns
+            )
+        )
+    return sources
+
+
+def summary_rows(selection):
+    """Per unit and job position of the filtered officers: (unit id, unit code, unit name,
+    job position id, officers, [officers holding each skill, in column order], officers
+    missing a skill their position requires), in one query.
+
+    The officers' skills (as masks) are grouped once by officer from the rows of both sources
+    and joined to the officers, rather than computed by correlated subqueries per officer: for
+    the whole country (140,000 officers) the database then reads each table once instead of
+    probing it 140,000 times. Counting per unit and position in the database leaves a few
+    thousand rows, not one per officer. The ORM writes every part (filters, visibility,
+    certificates in force); what it cannot say, grouping a union and joining it, is put
+    together here.
+    """
+    quote = connection.ops.quote_name
+    officer_ids = selection.officers.order_by().values("pk")
+    if officer_ids.query.is_empty():  # e.g. gaps only, and no position requires a skill
+        return
+    # Every officer (an administrator, no filter): the sources are read whole, not matched
+    # against the list of all officers first.
+    everyone = not officer_ids.query.where
+    ids_sql, ids_params = ("1 = 1", ()) if everyone else officer_ids.query.sql_with_params()
+    sources = held_sources(selection, None if everyone else officer_ids)
+    params, joins, counts, missing = [], "", [], []
+    if sources:
+        parts = []
+        for source in sources:
+            sql, source_params = source.query.sql_with_params()
+            parts.append(sql)
+            params.extend(source_params)
+        masks = ", ".join(
+            f"{_or_of(f's.bits_{k}', column)} AS mask_{k}"
+            for k, column in enumerate(selection.masks)
+        )
+        union = " UNION ALL ".join(
+            f"SELECT * FROM ({part}) p{n}"  # noqa: S608 — the ORM's SQL
+            for n, part in enumerate(parts)
+        )
+        joins = f"""LEFT JOIN (
+            SELECT s.officer_id, {masks} FROM ({union}) s GROUP BY s.officer_id
+        ) m ON m.officer_id = o.id"""  # noqa: S608 — the ORM's SQL and integers
+    for k, column in enumerate(selection.masks):
+        held = f"COALESCE(m.mask_{k}, 0)" if sources else "0"
+        counts.extend(
+            f"SUM(CASE WHEN ({held} & {int(bit)}) <> 0 THEN 1 ELSE 0 END)" for _skill, bit in column
+        )
+        required = [
+            f"WHEN {int(position_id)} THEN {int(bits[k])}"
+            for position_id, bits in selection.required_bits.items()
+            if position_id is not None and bits[k]
+        ]
+        if required:
+            need = f"(CASE o.job_position_id {' '.join(required)} ELSE 0 END)"
+            missing.append(f"({held} & {need}) <> {need}")
+    any_missing = " OR ".join(missing) or "1 = 0"
+    officer, unit = Officer._meta.db_table, AdministrativeUnit._meta.db_table
+    # Grouped by unit id, then joined to the units for their code and name: narrower groups.
+    sql = f"""
+        SELECT g.unit_id, u.code, u.name, g.* FROM (
+            SELECT o.job_position_id, COUNT(*),
+                   {"".join(f"{count}, " for count in counts)}
+                   SUM(CASE WHEN {any_missing} THEN 1 ELSE 0 END), o.unit_id
+            FROM {quote(officer)} o
+            {joins}
+            WHERE {ids_sql if everyone else f"o.id IN ({ids_sql})"}
+            GROUP BY o.unit_id, o.job_position_id
+        ) g
+        JOIN {quote(unit)} u ON u.id = g.unit_id
+    """  # noqa: S608 — the parts are the ORM's SQL and integers; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids_params])
+        for unit_id, code, name, position_id, officers, *held, with_gaps, _ in cursor.fetchall():
+            yield unit_id, code, name, position_id, officers, held, with_gaps
+
+
+def summarise(selection) -> MatrixSummary:
+    """Per skill and per unit figures over all filtered officers, from one grouped query
+    (summary_rows): within a unit and position, every officer is required the same skills.
+    The skills' figures are summed per position first (a few), the units' per row."""
+    skills = selection.skills
+    summary = MatrixSummary(skills=[SkillSummary(skill) for skill in skills])
+    required_columns = {
+        position_id: [i for i, skill in enumerate(skills) if skill.pk in required]
+        for position_id, required in selection.required.items()
+    }
+    units = {}
+    officers_of = defaultdict(int)  # {position id: officers}
+    holding_of = {}  # {position id: officers holding each skill, in column order}
+    for unit_id, code, name, position_id, officers, held, with_gaps in summary_rows(selection):
+        unit = units.get(unit_id)
+        if unit is None:
+            unit = units[unit_id] = UnitTotals(unit_id, code, name)
+        unit.officers += officers
+        unit.officers_with_gaps += with_gaps or 0
+        columns = required_columns.get(position_id, ())
+        unit.required += officers * len(columns)
+        unit.gaps += officers * len(columns) - sum(held[i] for i in columns)
+        officers_of[position_id] += officers
+        so_far = holding_of.get(position_id)
+        holding_of[position_id] = held if so_far is None else list(map(add, so_far, held))
+    for position_id, officers in officers_of.items():
+        summary.officers += officers
+        columns = set(required_columns.get(position_id, ()))
+        for i, (item, holding) in enumerate(
+            zip(summary.skills, holding_of[position_id], strict=True)
+        ):
+            item.held += holding
+            if i in columns:
+                item.required += officers
+                item.gaps += officers - holding
     for item in summary.skills:
         item.officers = summary.officers
     summary.units = sorted(units.values(), key=lambda unit: (unit.code, unit.unit_id))
@@ -487,7 +638,8 @@ def competency_matrix(
     """One page of the matrix and the summary of every filtered officer.
 
     Queries (beyond reading the user's role): skills, required skills, count, the page's
-    officers, their completed courses' skills, their certificates, the summary: seven.
+    officers, their completed courses' skills, their certificates, and the summary's three
+    (courses' skills, certificates' skill lists, the grouped counts): nine.
     """
     selection = select_matrix(
         user,

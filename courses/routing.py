@@ -1,0 +1,34 @@
+"""Routing a request for a lesson in two queries.
+
+Wagtail's default `Page.route` walks the tree one level at a time with two queries per level
+(the child by slug, then its specific row): ten for a lesson under home › catalogue › track ›
+course, the most requested pages of the site. A page's `url_path` is its parent's plus its slug
+(Wagtail keeps it so on every save and move), so the lesson a path names is the one whose
+`url_path` is the root's plus that path; it is fetched by it, then its course, which the lesson
+page reads. A path that names no lesson is routed the default way.
+"""
+
+from django.http import Http404
+from wagtail.url_routing import RouteResult
+
+
+def route_to_lesson(root, path_components, levels):
+    """The RouteResult of the lesson `path_components` name below `root`, or None when they
+    name no lesson. `levels`: how many levels below `root` lessons are; any other path is left
+    to the default routing without a query. A lesson that is not live is a 404, as Wagtail's."""
+    from .models import CoursePage, LessonPage
+
+    if len(path_components) != levels:
+        return None
+    url_path = root.url_path + "".join(f"{component}/" for component in path_components)
+    lesson = LessonPage.objects.descendant_of(root).filter(url_path=url_path).first()
+    if lesson is None:
+        return None
+    if not lesson.live:
+        raise Http404
+    # As Page.route does at each level, so that lesson.get_parent() costs no query.
+    course_path = lesson.path[: -LessonPage.steplen]
+    lesson._cached_parent_obj = (
+        CoursePage.objects.filter(path=course_path).first() or lesson.get_parent()
+    )
+    return RouteResult(lesson)

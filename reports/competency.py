@@ -528,12 +528,12 @@ def summary_rows(selection):
             for k, column in enumerate(selection.masks)
         )
         union = " UNION ALL ".join(
-            f"SELECT * FROM ({part}) p{n}"  # noqa: S608 — the ORM's SQL
+            f"SELECT * FROM ({part}) p{n}"  # noqa: S608 (the ORM's SQL)  # nosec B608
             for n, part in enumerate(parts)
         )
         joins = f"""LEFT JOIN (
             SELECT s.officer_id, {masks} FROM ({union}) s GROUP BY s.officer_id
-        ) m ON m.officer_id = o.id"""  # noqa: S608 — the ORM's SQL and integers
+        ) m ON m.officer_id = o.id"""  # noqa: S608 (the ORM's SQL, integers)  # nosec B608
     for k, column in enumerate(selection.masks):
         held = f"COALESCE(m.mask_{k}, 0)" if sources else "0"
         counts.extend(
@@ -561,7 +561,7 @@ def summary_rows(selection):
             GROUP BY o.unit_id, o.job_position_id
         ) g
         JOIN {quote(unit)} u ON u.id = g.unit_id
-    """  # noqa: S608 — the parts are the ORM's SQL and integers; values are parameters
+    """  # noqa: S608 (the ORM's SQL, integers; values are parameters)  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *ids_params])
         for unit_id, code, name, position_id, officers, *held, with_gaps, _ in cursor.fetchall():

@@ -8,14 +8,17 @@ course, the most requested pages of the site. A page's `url_path` is its parent'
 page reads. A path that names no lesson is routed the default way.
 """
 
+from django.db.models import Exists
 from django.http import Http404
+from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
 
 def route_to_lesson(root, path_components, levels):
     """The RouteResult of the lesson `path_components` name below `root`, or None when they
-    name no lesson. `levels`: how many levels below `root` lessons are; any other path is left
-    to the default routing without a query. A lesson that is not live is a 404, as Wagtail's."""
+        name no lesson. `levels`: how many levels below `root` lessons are; any other path is left
+        to the default routing without a query. A lesson that is not live, or below a page that is not
+    live, is a 404, as Wagtail's."""
     from .models import CoursePage, LessonPage
 
     if len(path_components) != levels:
@@ -26,9 +29,18 @@ def route_to_lesson(root, path_components, levels):
         return None
     if not lesson.live:
         raise Http404
-    # As Page.route does at each level, so that lesson.get_parent() costs no query.
-    course_path = lesson.path[: -LessonPage.steplen]
-    lesson._cached_parent_obj = (
-        CoursePage.objects.filter(path=course_path).first() or lesson.get_parent()
+    # Wagtail's routing answers 404 below any page that is not live (a course or a track taken
+    # off line with its lessons left live): the pages between root and lesson are checked in
+    # the query that fetches the course.
+    step = LessonPage.steplen
+    between = [lesson.path[: step * depth] for depth in range(root.depth + 1, lesson.depth)]
+    course = (
+        CoursePage.objects.filter(path=lesson.path[:-step])
+        .annotate(hidden=Exists(Page.objects.filter(path__in=between, live=False)))
+        .first()
     )
+    if course is None or course.hidden:
+        raise Http404
+    # As Page.route does at each level, so that lesson.get_parent() costs no query.
+    lesson._cached_parent_obj = course
     return RouteResult(lesson)

@@ -67,3 +67,12 @@ def test_an_officer_assigned_the_course_may_take_it_without_the_prerequisite(lea
     progress.enrol(learner.officer, advanced, deadline=None)
     enrolment = read(learner.officer, advanced.lessons().first())
     assert enrolment.last_lesson_id == advanced.lessons().first().pk
+
+
+def test_lessons_below_an_unpublished_track_can_no_longer_be_opened(client, learner, basics):
+    lesson = basics.lessons().first()
+    track = basics.get_parent().specific
+    track.unpublish()  # its courses and their lessons stay live
+    assert LessonPage.objects.get(pk=lesson.pk).live
+    client.login(username=learner.username, password=PASSWORD)
+    assert client.get(lesson.url).status_code == 404

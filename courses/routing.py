@@ -16,9 +16,9 @@ from wagtail.url_routing import RouteResult
 
 def route_to_lesson(root, path_components, levels):
     """The RouteResult of the lesson `path_components` name below `root`, or None when they
-        name no lesson. `levels`: how many levels below `root` lessons are; any other path is left
-        to the default routing without a query. A lesson that is not live, or below a page that is not
-    live, is a 404, as Wagtail's."""
+    name no lesson. `levels`: how many levels below `root` lessons are; any other path is left
+    to the default routing without a query. A lesson that is not live, or below a page that is
+    not live, is a 404, as Wagtail's."""
     from .models import CoursePage, LessonPage
 
     if len(path_components) != levels:

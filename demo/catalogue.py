@@ -145,7 +145,9 @@ SERVICE_CENTRE_DAYS = 45  # the service-centre staff's deadline for the public-s
 @transaction.atomic
 def seed_courses():
     """Create or refresh the demo catalogue and progress; returns counts for the command."""
-    home = _home_page()
+    home = home_page()
+    if home is None:
+        raise RuntimeError("No home page: run `manage.py migrate` before seeding courses.")
     # There is one catalogue (max_count = 1); keep one made by hand under another slug.
     catalogue = CatalogueIndexPage.objects.child_of(home).first()
     if catalogue is None or catalogue.slug == CATALOGUE["slug"]:
@@ -189,14 +191,11 @@ def seed_courses():
     return {"courses": len(courses), "lessons": lesson_count, "enrolments": enrolments}
 
 
-def _home_page():
+def home_page():
+    """The default site's home page (or the first one), or None before `migrate` made it."""
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     home = site.root_page.specific if site else None
-    if not isinstance(home, HomePage):
-        home = HomePage.objects.first()
-    if home is None:
-        raise RuntimeError("No home page: run `manage.py migrate` before seeding courses.")
-    return home
+    return home if isinstance(home, HomePage) else HomePage.objects.first()
 
 
 def _upsert(parent, model, slug, m2m=None, **fields):

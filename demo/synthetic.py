@@ -31,7 +31,6 @@ from django.contrib.auth.models import Group
 from django.db import connection, reset_queries, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
-from wagtail.models import Site
 
 from assessments.models import Answer, Attempt, Question, QuestionCategory, Quiz, QuizRandomDraw
 from certification.issuing import add_months
@@ -47,7 +46,6 @@ from courses.models import (
     SkillTag,
     TrackPage,
 )
-from home.models import HomePage
 from officers import roles
 from officers.models import JobPosition, Officer
 from officers.names import sort_key
@@ -55,7 +53,7 @@ from toolkit.text import fold
 from units.loader import load_bundled_national
 from units.models import AdministrativeUnit
 
-from .catalogue import CATALOGUE
+from .catalogue import CATALOGUE, home_page
 from .sample_names import random_name
 
 DEFAULT_OFFICERS = 140_000
@@ -372,16 +370,6 @@ def ascii_fold(text):
 # The catalogue: created once through Wagtail's API (a few dozen pages), then reused.
 
 
-def _home_page():
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    home = site.root_page.specific if site else None
-    if not isinstance(home, HomePage):
-        home = HomePage.objects.first()
-    if home is None:
-        raise SyntheticDataRefused("No home page: run `manage.py migrate` first.")
-    return home
-
-
 def _child(parent, model, slug, **fields):
     page = model.objects.child_of(parent).filter(slug=slug).first()
     if page is None:
@@ -404,7 +392,9 @@ class Course:
 
 def ensure_catalogue():
     """The twelve synthetic courses (created when missing), with their lessons and quizzes."""
-    home = _home_page()
+    home = home_page()
+    if home is None:
+        raise SyntheticDataRefused("No home page: run `manage.py migrate` first.")
     catalogue = CatalogueIndexPage.objects.first()
     if catalogue is None:
         catalogue = _child(home, CatalogueIndexPage, **CATALOGUE)

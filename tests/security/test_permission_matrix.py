@@ -321,8 +321,9 @@ PAGE_ROWS = [
     Row("", PUBLIC, path=page_path("course"), label="page:course"),
     Row("", SIGNED_IN, path=page_path("lesson"), label="page:lesson"),
     Row("", (F404,) * 8, path=page_path("draft_lesson"), label="page:lesson(draft)"),
-    # Signing in comes first; then the lesson of an unpublished course does not exist.
-    Row("", (LOG, *[F404] * 7), path=page_path("hidden_lesson"), label="page:lesson(unpublished)"),
+    # A lesson below an unpublished course does not exist, for anyone: like a draft, and no
+    # sign-in prompt that would tell an anonymous visitor something is there.
+    Row("", (F404,) * 8, path=page_path("hidden_lesson"), label="page:lesson(unpublished)"),
 ]
 
 OFFICER_ROWS = [

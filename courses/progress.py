@@ -28,6 +28,12 @@ from . import events
 from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, LessonVisit
 
 
+def first_of(queryset):
+    """The one row `queryset` matches, or None: like .first(), without ordering by pk (the
+    queries of a lesson page, the most requested, are many and short)."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
 def officer_of(user):
     if not user.is_authenticated:
         return None
@@ -110,6 +116,10 @@ class PrerequisitesMissing(Exception):
 # Time spent: the gaps between what the server hears from an open lesson (opening it, the
 # page's "still reading" signal each minute, "done"), each counted up to this long.
 LONGEST_GAP = timedelta(minutes=10)
+# The page opened again sooner than this (a reload, back and forth between lessons) is not
+# written down: the next thing heard counts the time since the last one written, so at most
+# this much is lost when nothing follows, and a lesson page read over and over costs no write.
+HEARD_AGAIN_AFTER = timedelta(minutes=1)
 
 
 def minimum_reading_seconds(lesson):
@@ -221,12 +231,19 @@ def record_lesson_opened(officer, lesson, enrolment, now=None):
     """The officer opened `lesson`: the minimum reading time starts (once per round), the
     time spent counts on, and the dashboard will offer to resume here. Returns the visit."""
     now = now or timezone.now()
-    visit, created = LessonVisit.objects.get_or_create(
-        officer=officer, lesson=lesson, defaults={"opened_at": now, "last_seen_at": now}
+    # Read first, as get_or_create would, in a leaner query (a lesson page's most frequent).
+    visit = first_of(LessonVisit.objects.filter(officer=officer, lesson=lesson))
+    created = visit is None
+    if created:
+        visit, created = LessonVisit.objects.get_or_create(
+            officer=officer, lesson=lesson, defaults={"opened_at": now, "last_seen_at": now}
+        )
+    reopened = not created and not in_round(
+        visit.opened_at, enrolment.round_started_at if enrolment else None
     )
-    if not created:
+    if reopened or (not created and now - visit.last_seen_at >= HEARD_AGAIN_AFTER):
         _count_time(visit, now)
-        if not in_round(visit.opened_at, enrolment.round_started_at if enrolment else None):
+        if reopened:
             visit.opened_at = now  # taking the course again: read it again
         visit.save(update_fields=["opened_at", "last_seen_at", "seconds_spent"])
     if enrolment and enrolment.last_lesson_id != lesson.pk:
@@ -325,9 +342,11 @@ def lesson_context(lesson, officer, now=None, record=True):
     """What the lesson page shows the officer, and the opening recorded (unless `record` is
     false: a trainer's preview)."""
     now = now or timezone.now()
+    course_path = lesson.path[: -LessonPage.steplen]
     siblings = (
-        LessonPage.objects.sibling_of(lesson)
-        .live()
+        # What sibling_of(lesson).live() says, written out: a lesson page's queries are the
+        # site's most frequent, and Django builds each anew.
+        LessonPage.objects.filter(path__startswith=course_path, depth=lesson.depth, live=True)
         .order_by("path")
         .only("id", "title", "path", "url_path", "optional")
     )
@@ -348,7 +367,7 @@ def lesson_context(lesson, officer, now=None, record=True):
         "readiness": None,
     }
     if officer:
-        enrolment = Enrolment.objects.filter(officer=officer, course_id=lesson.course.pk).first()
+        enrolment = first_of(Enrolment.objects.filter(officer=officer, course_id=lesson.course.pk))
         since = enrolment.round_started_at if enrolment else None
         done = {
             other.pk: other.completed_at

@@ -5,13 +5,26 @@ Wagtail's default `Page.route` walks the tree one level at a time with two queri
 course, the most requested pages of the site. A page's `url_path` is its parent's plus its slug
 (Wagtail keeps it so on every save and move), so the lesson a path names is the one whose
 `url_path` is the root's plus that path; it is fetched by it, then its course, which the lesson
-page reads. A path that names no lesson is routed the default way.
+page reads, with whether a page above it is off line. A path that names no lesson is routed the
+default way.
 """
 
 from django.db.models import Exists
 from django.http import Http404
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
+
+# What a lesson page reads of its course: its title and link, whether it is live and taken in
+# order, and what Wagtail needs to know it is a course (content_type).
+COURSE_FIELDS_READ = [
+    "path",
+    "depth",
+    "title",
+    "url_path",
+    "live",
+    "content_type",
+    "lessons_in_order",
+]
 
 
 def route_to_lesson(root, path_components, levels):
@@ -24,22 +37,27 @@ def route_to_lesson(root, path_components, levels):
     if len(path_components) != levels:
         return None
     url_path = root.url_path + "".join(f"{component}/" for component in path_components)
-    lesson = LessonPage.objects.descendant_of(root).filter(url_path=url_path).first()
+    # A url_path names one page of the whole tree (slugs are unique among siblings): no need
+    # to ask for the descendants of root as well.
+    lesson = LessonPage.objects.filter(url_path=url_path, depth=root.depth + levels)
+    lesson = next(iter(lesson.order_by()[:1]), None)
     if lesson is None:
         return None
     if not lesson.live:
         raise Http404
     # Wagtail's routing answers 404 below any page that is not live (a course or a track taken
-    # off line with its lessons left live): the pages between root and lesson are checked in
-    # the query that fetches the course.
+    # off line with its lessons left live): the pages between root and course are checked in
+    # the query that fetches the course, which reads only what a lesson page shows of it (any
+    # other field is loaded when read).
     step = LessonPage.steplen
-    between = [lesson.path[: step * depth] for depth in range(root.depth + 1, lesson.depth)]
+    between = [lesson.path[: step * depth] for depth in range(root.depth + 1, lesson.depth - 1)]
     course = (
         CoursePage.objects.filter(path=lesson.path[:-step])
+        .only(*COURSE_FIELDS_READ)
         .annotate(hidden=Exists(Page.objects.filter(path__in=between, live=False)))
-        .first()
     )
-    if course is None or course.hidden:
+    course = next(iter(course.order_by()[:1]), None)
+    if course is None or not course.live or course.hidden:
         raise Http404
     # As Page.route does at each level, so that lesson.get_parent() costs no query.
     lesson._cached_parent_obj = course

@@ -217,6 +217,22 @@ def test_the_time_spent_counts_the_gaps_the_server_hears_each_capped(course, off
     assert visit.seconds_spent == (3 + 10 + 1) * 60
 
 
+def test_a_lesson_opened_again_within_a_minute_is_not_written_and_its_time_still_counts(
+    course, officer
+):
+    first, *_ = lessons(course)
+    start = timezone.now() - timedelta(hours=1)
+    progress.record_lesson_opened(officer, first, None, now=start)
+    # Reloaded after 40 s: nothing written (the page is read over and over without a write) …
+    progress.record_lesson_opened(officer, first, None, now=start + timedelta(seconds=40))
+    visit = LessonVisit.objects.get(officer=officer, lesson=first)
+    assert (visit.last_seen_at, visit.seconds_spent) == (start, 0)
+    # … and what is heard next counts the time since the opening, the reload's included.
+    progress.record_lesson_opened(officer, first, None, now=start + timedelta(seconds=100))
+    visit.refresh_from_db()
+    assert (visit.last_seen_at, visit.seconds_spent) == (start + timedelta(seconds=100), 100)
+
+
 def test_the_reading_signal_counts_time_and_needs_a_post(course, officer, officer_client):
     first, *_ = lessons(course)
     officer_client.get(first.url)

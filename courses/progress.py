@@ -24,14 +24,10 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from toolkit.db import first_of
+
 from . import events
 from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, LessonVisit
-
-
-def first_of(queryset):
-    """The one row `queryset` matches, or None: like .first(), without ordering by pk (the
-    queries of a lesson page, the most requested, are many and short)."""
-    return next(iter(queryset.order_by()[:1]), None)
 
 
 def officer_of(user):

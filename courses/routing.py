@@ -14,6 +14,8 @@ from django.http import Http404
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
+from toolkit.db import first_of
+
 # What a lesson page reads of its course: its title and link, whether it is live and taken in
 # order, and what Wagtail needs to know it is a course (content_type).
 COURSE_FIELDS_READ = [
@@ -39,8 +41,7 @@ def route_to_lesson(root, path_components, levels):
     url_path = root.url_path + "".join(f"{component}/" for component in path_components)
     # A url_path names one page of the whole tree (slugs are unique among siblings): no need
     # to ask for the descendants of root as well.
-    lesson = LessonPage.objects.filter(url_path=url_path, depth=root.depth + levels)
-    lesson = next(iter(lesson.order_by()[:1]), None)
+    lesson = first_of(LessonPage.objects.filter(url_path=url_path, depth=root.depth + levels))
     if lesson is None:
         return None
     if not lesson.live:
@@ -56,7 +57,7 @@ def route_to_lesson(root, path_components, levels):
         .only(*COURSE_FIELDS_READ)
         .annotate(hidden=Exists(Page.objects.filter(path__in=between, live=False)))
     )
-    course = next(iter(course.order_by()[:1]), None)
+    course = first_of(course)
     if course is None or not course.live or course.hidden:
         raise Http404
     # As Page.route does at each level, so that lesson.get_parent() costs no query.

@@ -74,8 +74,8 @@ def test_a_lesson_page_uses_as_many_queries_first_in_the_course_as_in_the_middle
     }
 
 
-# A repeat visit to a lesson: the session, the site and its root page, the lesson (with whether
-# a page above it is off line) and its course (found by URL, not a level of the tree at a
+# A repeat visit to a lesson: the session, the site and its root page, the lesson and its
+# course with whether a page above it is off line (found by URL, not a level of the tree at a
 # time), the view restrictions of its ancestors (two), the user, their permissions (two) and
 # officer, the course's lessons with the officer's completions, the enrolment and the visit
 # (opened again within a minute: nothing written). It was 22 before lessons were routed by URL.

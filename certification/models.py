@@ -83,6 +83,32 @@ class CertificateQuerySet(models.QuerySet):
         return visible_to(user, self, unit_path="officer__unit")
 
 
+def skill_codes_text(skills):
+    """The codes a certificate's skills snapshot lists, sorted and space-separated."""
+    codes = {item.get("code") for item in skills or () if isinstance(item, dict)}
+    return " ".join(sorted(code for code in codes if isinstance(code, str) and code))
+
+
+class SkillCodes(models.Model):
+    """A set of skill codes that certificates list, stored once however many list it. The
+    competency matrix counts the skills of hundreds of thousands of certificates: it maps these
+    few sets to skills, and each certificate by the set it points to."""
+
+    codes = models.CharField(_("skill codes"), max_length=1000, unique=True)  # "DS04 IU14"
+
+    class Meta:
+        verbose_name = _("set of skill codes")
+        verbose_name_plural = _("sets of skill codes")
+
+    def __str__(self):
+        return self.codes
+
+    @classmethod
+    def of(cls, skills):
+        """The set of the codes a skills snapshot lists (made the first time it is seen)."""
+        return cls.objects.get_or_create(codes=skill_codes_text(skills))[0]
+
+
 class Certificate(models.Model):
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
@@ -105,6 +131,15 @@ class Certificate(models.Model):
     )
     course_title = models.CharField(_("course title"), max_length=255)
     skills = models.JSONField(_("skills"), default=list)  # [{"code": "IU01", "name": "…"}]
+    # The codes of `skills`, kept by save(); whoever writes certificates in bulk sets it too
+    # (the database refuses a certificate without it).
+    skill_codes = models.ForeignKey(
+        SkillCodes,
+        verbose_name=_("skill codes"),
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     issued_at = models.DateTimeField(_("issued"))
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     status = models.CharField(
@@ -153,6 +188,14 @@ class Certificate(models.Model):
 
     def __str__(self):
         return f"{self.code} – {self.officer} – {self.course_title}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "skills" in update_fields:
+            self.skill_codes = SkillCodes.of(self.skills)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "skill_codes"}
+        super().save(*args, **kwargs)
 
     def is_in_force(self, now=None):
         """Valid and not past its expiry (the rule of in_force_q, for one certificate)."""

@@ -24,10 +24,26 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from toolkit.db import first_of
+from toolkit.db import CompiledQuery
 
 from . import events
 from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, LessonVisit
+
+# The officer's enrolment in a course, and visit of a lesson: read on every lesson page.
+ENROLMENT_OF = CompiledQuery(
+    lambda officer_id, course_id: Enrolment.objects.filter(
+        officer_id=officer_id, course_id=course_id
+    ).order_by()[:1],
+    2_147_000_001,
+    2_147_000_002,
+)
+VISIT_OF = CompiledQuery(
+    lambda officer_id, lesson_id: LessonVisit.objects.filter(
+        officer_id=officer_id, lesson_id=lesson_id
+    ).order_by()[:1],
+    2_147_000_001,
+    2_147_000_002,
+)
 
 
 def officer_of(user):
@@ -228,7 +244,7 @@ def record_lesson_opened(officer, lesson, enrolment, now=None):
     time spent counts on, and the dashboard will offer to resume here. Returns the visit."""
     now = now or timezone.now()
     # Read first, as get_or_create would, in a leaner query (a lesson page's most frequent).
-    visit = first_of(LessonVisit.objects.filter(officer=officer, lesson=lesson))
+    visit = VISIT_OF.first(officer.pk, lesson.pk)
     created = visit is None
     if created:
         visit, created = LessonVisit.objects.get_or_create(
@@ -363,7 +379,7 @@ def lesson_context(lesson, officer, now=None, record=True):
         "readiness": None,
     }
     if officer:
-        enrolment = first_of(Enrolment.objects.filter(officer=officer, course_id=lesson.course.pk))
+        enrolment = ENROLMENT_OF.first(officer.pk, lesson.course.pk)
         since = enrolment.round_started_at if enrolment else None
         done = {
             other.pk: other.completed_at

@@ -34,7 +34,13 @@ from django.utils import timezone
 
 from assessments.models import Answer, Attempt, Question, QuestionCategory, Quiz, QuizRandomDraw
 from certification.issuing import add_months
-from certification.models import CODE_ALPHABET, RENEWAL_WINDOW, Certificate, CertificateLogEntry
+from certification.models import (
+    CODE_ALPHABET,
+    RENEWAL_WINDOW,
+    Certificate,
+    CertificateLogEntry,
+    SkillCodes,
+)
 from courses.models import (
     Assignment,
     CatalogueIndexPage,
@@ -388,6 +394,7 @@ class Course:
     required_lessons: list  # lesson ids, in order
     positions: set  # job position ids (empty: everyone)
     skills: list
+    skill_codes: SkillCodes  # the set of skills' codes its certificates point to
 
 
 def ensure_catalogue():
@@ -452,6 +459,7 @@ def ensure_catalogue():
         lessons = list(
             LessonPage.objects.child_of(page).order_by("path").values_list("pk", "optional")
         )
+        skills = [{"code": tag.code, "name": tag.name} for tag in page.skill_tags.all()]
         courses.append(
             Course(
                 spec=spec,
@@ -462,7 +470,8 @@ def ensure_catalogue():
                 positions=set()
                 if ALL in spec.positions
                 else {positions[code].pk for code in spec.positions},
-                skills=[{"code": t.code, "name": t.name} for t in page.skill_tags.all()],
+                skills=skills,
+                skill_codes=SkillCodes.of(skills),
             )
         )
     return courses
@@ -826,6 +835,7 @@ class Generator:
             course=course.page,
             course_title=course.page.title,
             skills=course.skills,
+            skill_codes=course.skill_codes,  # bulk_create: no save() to set it
             issued_at=at,
             expires_at=add_months(at, months) if months else None,
             status=Certificate.Status.VALID,

@@ -9,8 +9,8 @@ Everything is computed with a fixed number of queries, whatever the number of of
 
 * a page of the matrix: the skills, the required skills by position, the page's officers, their
   completed courses' skills, their certificates (plus the paginator's count);
-* the summary (per skill and per unit): the skills each course teaches, the distinct skill lists
-  of certificates in force, then one grouped query over all filtered officers;
+* the summary (per skill and per unit): the skills each course teaches, the sets of skill codes
+  certificates list (SkillCodes, a few), then one grouped query over all filtered officers;
 * exports: the same three queries per chunk of officers, walked by keyset (name order).
 """
 
@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Attempt
-from certification.models import Certificate
+from certification.models import Certificate, SkillCodes
 from courses.models import CoursePage, Enrolment, SkillTag
 from officers.models import JobPosition, Officer
 from units.models import AdministrativeUnit
@@ -443,8 +443,8 @@ def held_sources(selection, officer_ids):
     `officer_ids`: a queryset of the officers' ids, or None for every officer.
 
     What a row gives is known before the query: a course teaches its skills (a few courses), a
-    certificate lists those of its snapshot (a few distinct snapshots, read first). Each row is
-    then mapped to its bits by a CASE on its course or snapshot, not tested skill by skill.
+    certificate lists the codes of its SkillCodes (a few sets, read first). Each row is then
+    mapped to its bits by a CASE on its course or its set of codes, not tested skill by skill.
     """
     masks = selection.masks
     bit_of = {skill.pk: (k, bit) for k, column in enumerate(masks) for skill, bit in column}
@@ -457,16 +457,15 @@ def held_sources(selection, officer_ids):
         course_bits[course_id][k] |= bit
     mine = {} if officer_ids is None else {"officer_id__in": officer_ids}
     certificates = Certificate.objects.in_force(selection.now).filter(**mine).order_by()
-    snapshot_bits = []
-    for listed in certificates.values_list("skills", flat=True).distinct():
+    code_set_bits = []  # [(SkillCodes id, bits)], for the sets that give a column's skill
+    for code_set_id, codes in SkillCodes.objects.values_list("pk", "codes"):
         bits = [0] * len(masks)
-        for item in listed if isinstance(listed, list) else []:
-            code = item.get("code") if isinstance(item, dict) else None
+        for code in codes.split():
             if code in by_code:
                 k, bit = by_code[code]
                 bits[k] |= bit
         if any(bits):
-            snapshot_bits.append((listed, bits))
+            code_set_bits.append((code_set_id, bits))
 
     def mapped(cases, k):
         whens = [When(condition, then=Value(bits[k])) for condition, bits in cases if bits[k]]
@@ -484,8 +483,8 @@ def held_sources(selection, officer_ids):
                 "officer_id", *columns
             )
         )
-    if snapshot_bits:
-        cases = [(Q(skills=listed), bits) for listed, bits in snapshot_bits]
+    if code_set_bits:
+        cases = [(Q(skill_codes_id=code_set_id), bits) for code_set_id, bits in code_set_bits]
         sources.append(
             certificates.annotate(**{c: mapped(cases, k) for k, c in enumerate(columns)}).values(
                 "officer_id", *columns

@@ -157,3 +157,43 @@ def test_completions_before_a_course_certified_are_issued_afterwards_dated_at_co
     certificate = Certificate.objects.get()
     assert certificate.issued_at == completed
     assert certificate.expires_at == issuing.add_months(completed, 24)
+
+
+def test_a_certificate_points_to_the_set_of_codes_its_skills_list_shared_with_its_likes(
+    certificate, holder, course
+):
+    assert certificate.skill_codes.codes == " ".join(sorted(SKILLS))
+    # A certificate listing the same codes (whatever their names and order) shares the set …
+    twin = Certificate.objects.create(
+        officer=holder,
+        course=course,
+        course_title=COURSE_TITLE,
+        status=Certificate.Status.REVOKED,
+        skills=[{"code": code, "name": "?"} for code in reversed(sorted(SKILLS))],
+        issued_at=timezone.now(),
+    )
+    assert twin.skill_codes_id == certificate.skill_codes_id
+    # … and one whose skills are corrected follows them.
+    twin.skills = [{"code": "IU01", "name": "Hiểu biết về CNTT cơ bản"}]
+    twin.save(update_fields=["skills"])
+    twin.refresh_from_db()
+    assert twin.skill_codes.codes == "IU01"
+
+
+def test_the_migration_points_existing_certificates_to_the_sets_their_skills_list(
+    certificate, holder, course
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from certification.models import SkillCodes
+
+    migration = import_module("certification.migrations.0004_skill_codes")
+    wrong = SkillCodes.objects.create(codes="IU99")
+    Certificate.objects.update(skill_codes=wrong)  # as if no set had been chosen yet
+
+    migration.point_certificates_to_their_codes(apps, None)
+
+    certificate.refresh_from_db()
+    assert certificate.skill_codes.codes == " ".join(sorted(SKILLS))

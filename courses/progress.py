@@ -29,21 +29,21 @@ from toolkit.db import CompiledQuery
 from . import events
 from .models import CoursePage, Enrolment, LessonCompletion, LessonPage, LessonVisit
 
-# The officer's enrolment in a course, and visit of a lesson: read on every lesson page.
-ENROLMENT_OF = CompiledQuery(
-    lambda officer_id, course_id: Enrolment.objects.filter(
-        officer_id=officer_id, course_id=course_id
-    ).order_by()[:1],
-    2_147_000_001,
-    2_147_000_002,
-)
-VISIT_OF = CompiledQuery(
-    lambda officer_id, lesson_id: LessonVisit.objects.filter(
-        officer_id=officer_id, lesson_id=lesson_id
-    ).order_by()[:1],
-    2_147_000_001,
-    2_147_000_002,
-)
+
+def _officers_row_of(model, other_field):
+    """The officer's row of `model` for one course or lesson (`other_field`), compiled once:
+    read on every lesson page."""
+    return CompiledQuery(
+        lambda officer_id, other_id: model.objects.filter(
+            officer_id=officer_id, **{other_field: other_id}
+        ).order_by()[:1],
+        2_147_000_001,
+        2_147_000_002,
+    )
+
+
+ENROLMENT_OF = _officers_row_of(Enrolment, "course_id")
+VISIT_OF = _officers_row_of(LessonVisit, "lesson_id")
 
 
 def officer_of(user):

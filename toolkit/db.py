@@ -17,9 +17,9 @@ class CompiledQuery:
     the database answers in microseconds). `build(*values)` returns the queryset; it is called
     once with `placeholders` (one per value, each appearing once among the SQL's parameters
     as it is: exact lookups; within the field's range, or Django finds the query empty), and
-    every call then runs that SQL with its own values through
-    raw(): model instances as the queryset gives them, with its fields' conversions;
-    annotations come as the database gives them (a boolean may be 0 or 1).
+    every call then runs that SQL with its own values through raw(): model instances as the
+    queryset gives them, with its fields' conversions; annotations come as the database gives
+    them (a boolean may be 0 or 1).
     """
 
     def __init__(self, build, *placeholders):

@@ -1,4 +1,4 @@
-"""Certificate changes, told to whoever must hear of them: the procedure system's outbox
+"""Certificate changes (issued, renewed, superseded, revoked, expired), told to whoever must hear of them: the procedure system's outbox
 (procedure_system subscribes in its AppConfig.ready()).
 
 Certification knows nothing of the apps above it. A subscriber is called with the change and
@@ -8,6 +8,7 @@ row) commits or rolls back with the change itself: the transactional outbox stay
 
 ISSUED = "issued"
 RENEWED = "renewed"
+SUPERSEDED = "superseded"  # by its renewal
 REVOKED = "revoked"
 EXPIRED = "expired"
 

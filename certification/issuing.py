@@ -17,6 +17,7 @@ from django.utils import timezone
 
 import audit
 from audit.models import Action
+from officers.models import Officer
 
 from . import events
 from .models import Certificate, CertificateIssuer, CertificateLogEntry
@@ -102,6 +103,9 @@ def issue(officer, course, at=None):
     certificate points to the old one, which is marked superseded.
     """
     at = at or timezone.now()
+    # One issue per officer at a time: two completions of the same course at once would both
+    # find no valid certificate and both create one (the second breaking the one-valid rule).
+    Officer.objects.select_for_update().filter(pk=officer.pk).first()
     valid = (
         Certificate.objects.select_for_update()
         .filter(officer=officer, course=course, status=Certificate.Status.VALID)
@@ -124,6 +128,7 @@ def issue(officer, course, at=None):
     if previous:
         # Before the new one exists: only one certificate per course may be valid.
         _change(previous, Certificate.Status.SUPERSEDED, CertificateLogEntry.Action.SUPERSEDED, at)
+        events.certificate_changed(events.SUPERSEDED, previous)
     certificate = Certificate.objects.create(
         officer=officer,
         course=course,

@@ -28,7 +28,7 @@ from toolkit.text import fold
 from toolkit.uploads import megabytes
 from units.models import AdministrativeUnit
 
-from . import roles, usernames
+from . import events, roles, usernames
 from .account_log import record_account_change
 from .models import JobPosition, Officer, national_id_validator, normalize_phone, phone_validator
 from .names import sort_key
@@ -680,6 +680,7 @@ def _save(checker, result):
     _clear_moving_values(to_update)
     Officer.objects.bulk_create(to_create, batch_size=500)
     Officer.objects.bulk_update(to_update, OFFICER_FIELDS, batch_size=500)
+    events.officers_saved(created=to_create, updated=to_update)
     result.created, result.updated = len(to_create), len(to_update)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import AdministrativeUnit, within_q
 
+from . import events
 from .names import sort_key, split_name
 
 # Citizen ID (CCCD): 12 digits. Phone: Vietnamese numbers, 10 digits starting with 0 (or +84).
@@ -143,9 +144,20 @@ class Officer(models.Model):
     def __str__(self):
         return self.full_name
 
-    def save(self, *args, **kwargs):
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        officer = super().from_db(db, field_names, values)
+        if "unit_id" in field_names and "procedure_account" in field_names:
+            events.remember_loaded(officer)
+        return officer
+
+    def save(self, *args, confirmed_account=False, **kwargs):
+        """`confirmed_account`: the account being linked is one the officer asked for and HR
+        confirmed (the event says so)."""
         self.sort_key = sort_key(self.full_name)
+        created = self._state.adding
         super().save(*args, **kwargs)
+        events.officer_saved(self, confirmed=confirmed_account, created=created)
 
     @property
     def family_name(self):

@@ -78,8 +78,8 @@ def taken_by_another(officer, account):
     return Officer.objects.exclude(pk=officer.pk).filter(procedure_account=account).exists()
 
 
-def _save(officer, *fields):
-    officer.save(update_fields=[*fields, "updated_at"])
+def _save(officer, *fields, confirmed_account=False):
+    officer.save(update_fields=[*fields, "updated_at"], confirmed_account=confirmed_account)
 
 
 def request_account(officer, account, user):
@@ -109,7 +109,12 @@ def confirm_request(officer, account, user):
     officer.procedure_account_requested = ""
     try:
         with transaction.atomic():
-            _save(officer, "procedure_account", "procedure_account_requested")
+            _save(
+                officer,
+                "procedure_account",
+                "procedure_account_requested",
+                confirmed_account=True,
+            )
     except IntegrityError as error:  # taken by a concurrent confirmation or import
         raise AccountTaken from error
     log(instance=officer, action=CONFIRMED, user=user, data={"account": account})

@@ -7,9 +7,11 @@ class ProcedureSystemConfig(AppConfig):
     verbose_name = _("Procedure system link")
 
     def ready(self):
-        from certification import events
+        from certification import events as certificate_events
+        from officers import events as officer_events
 
-        from .outbox import record_certificate_change
+        from .outbox import record_certificate_change, record_officer_change
 
-        # Every certificate change is written to the outbox in the change's own transaction.
-        events.subscribe(record_certificate_change)
+        # Every change is written to the feed in the change's own transaction.
+        certificate_events.subscribe(record_certificate_change)
+        officer_events.subscribe(record_officer_change)

@@ -23,20 +23,5 @@ def register_api_client_log_actions(actions):
 # --- end of API clients ----------------------------------------------------------------------
 
 
-# --- Outbox (push): events for the procedure system, and the "Retry now" log action ----------
-from .outbox_admin import RETRIED, outbox_event_viewset  # noqa: E402
-
-
-@hooks.register("register_admin_viewset")
-def register_outbox_event_viewset():
-    return outbox_event_viewset
-
-
-@hooks.register("register_log_actions")
-def register_outbox_log_actions(actions):
-    actions.register_action(
-        RETRIED, _("Retry delivery to the procedure system"), _("Delivery retried by hand")
-    )
-
-
+# --- Outbox (push): TEMPORARILY OFF while issue 15's admin is rebuilt (admin helper) ------
 # --- end of outbox ---------------------------------------------------------------------------

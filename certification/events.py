@@ -1,5 +1,6 @@
-"""Certificate changes (issued, renewed, superseded, revoked, expired), told to whoever must hear of them: the procedure system's outbox
-(procedure_system subscribes in its AppConfig.ready()).
+"""Certificate changes (issued, renewed, superseded, revoked, expired), told to whoever must
+hear of them: the procedure system's feed (procedure_system subscribes in its
+AppConfig.ready()).
 
 Certification knows nothing of the apps above it. A subscriber is called with the change and
 the certificate inside the transaction that made the change, so what it writes (an outbox

@@ -144,13 +144,6 @@ class Officer(models.Model):
     def __str__(self):
         return self.full_name
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        officer = super().from_db(db, field_names, values)
-        if "unit_id" in field_names and "procedure_account" in field_names:
-            events.remember_loaded(officer)
-        return officer
-
     def save(self, *args, confirmed_account=False, **kwargs):
         """`confirmed_account`: the account being linked is one the officer asked for and HR
         confirmed (the event says so)."""
@@ -158,6 +151,13 @@ class Officer(models.Model):
         created = self._state.adding
         super().save(*args, **kwargs)
         events.officer_saved(self, confirmed=confirmed_account, created=created)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        officer = super().from_db(db, field_names, values)
+        if "unit_id" in field_names and "procedure_account" in field_names:
+            events.remember_loaded(officer)
+        return officer
 
     @property
     def family_name(self):

@@ -20,6 +20,7 @@ Runs happen right after each commit that recorded events, before each feed read,
 """
 
 import logging
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Q

@@ -294,3 +294,6 @@ class DeliveryAttempt(models.Model):
         verbose_name_plural = _("delivery attempts")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["delivery", "at"], name="attempt_by_delivery")]
+
+    def __str__(self):
+        return f"{self.url} · {self.status or self.error[:40]}"

@@ -10,7 +10,11 @@ import os
 ENVIRONMENT_VARIABLE = "CI_FORBID_SKIPS"
 
 # Test files allowed to skip, and the database they skip on.
-ALLOWED = {"tests/assessments/test_concurrency.py": "sqlite"}
+ALLOWED = {
+    "tests/assessments/test_concurrency.py": "sqlite",
+    "tests/procedure_system/test_feed_concurrency.py": "sqlite",
+    "tests/certification/test_concurrent_issue.py": "sqlite",
+}
 
 
 def active(environ=os.environ):

@@ -3,11 +3,14 @@ library (the one a vendor's engineers are likely to use), both ways."""
 
 import base64
 import json
+import re
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import standardwebhooks
+from django.conf import settings
 
 from procedure_system import webhooks
 from procedure_system.webhooks import WebhookVerificationError
@@ -150,3 +153,49 @@ def test_the_legacy_headers_are_added_only_for_the_environment_receiver():
     assert both["Idempotency-Key"] == MSG_ID and both["X-KNS-Event"] == "certificate.issued"
     assert both["X-KNS-Timestamp"] == "1700000000"
     assert both["X-KNS-Signature"] == webhooks.legacy_signature(secret, "1700000000", BODY)
+
+
+# The receiver guide's worked example and its Python check are what vendors copy: both are
+# checked against what we send.
+
+GUIDE = Path(settings.BASE_DIR) / "docs" / "receiving-events.md"
+
+
+def guide_example():
+    """The worked example's lines, `name  value`, as a dict."""
+    text = GUIDE.read_text(encoding="utf-8")
+    block = text.split("### Worked example", 1)[1].split("```", 2)[1]
+    values = {}
+    for line in block.splitlines():
+        match = re.match(
+            r"^(secret|webhook-id|webhook-timestamp|body|webhook-signature)\s+(\S+)", line
+        )
+        if match:
+            values[match[1]] = match[2]
+    return text, values
+
+
+def test_the_guides_worked_example_is_what_we_sign():
+    text, example = guide_example()
+    body = example["body"].encode("utf-8")
+    msg_id, timestamp = example["webhook-id"], int(example["webhook-timestamp"])
+    signature = webhooks.sign(example["secret"], msg_id, timestamp, body)
+    assert signature == example["webhook-signature"]
+    official = standardwebhooks.Webhook(example["secret"])
+    assert official.sign(msg_id, datetime.fromtimestamp(timestamp, UTC), body.decode()) == signature
+    # The rotation paragraph's header: the new secret's signature, then the previous one's.
+    previous = re.search(r"previous secret\s+`(whsec_\S+)`", text)[1]
+    rotated = webhooks.signature_header([example["secret"], previous], msg_id, timestamp, body)
+    assert f"`{rotated}`" in text
+
+
+def test_the_guides_python_check_accepts_ours_and_refuses_a_forgery():
+    text = GUIDE.read_text(encoding="utf-8")
+    code = text.split("In Python, the whole check is:", 1)[1].split("```python", 1)[1]
+    namespace = {}
+    exec(code.split("```", 1)[0], namespace)  # noqa: S102 (our own documentation)  # nosec B102
+    secret = webhooks.new_secret()
+    request = signed([webhooks.new_secret(), secret])
+    assert namespace["verify"]([secret], request, BODY)
+    assert not namespace["verify"]([secret], request, BODY + b" ")
+    assert not namespace["verify"]([secret], signed([secret], timestamp=1), BODY)

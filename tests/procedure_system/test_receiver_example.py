@@ -9,16 +9,20 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from django.conf import settings
+from django.utils import timezone
 
 from certification import issuing
-from procedure_system import feed, webhooks
+from procedure_system import delivery, feed, webhooks
+from procedure_system.models import Delivery, SigningSecret, Subscription
 from tests.courses.pages import make_course
+from tests.procedure_system.helpers import make_client
 from toolkit.local_service import LocalService, Reply
 
 EXAMPLE = Path(settings.BASE_DIR) / "docs" / "examples" / "receiver.py"
@@ -242,3 +246,36 @@ def test_the_example_runs_as_a_program(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# --- End to end: the platform's delivery to the example receiver --------------------------------
+
+
+@committing
+def test_a_certificate_issued_reaches_the_example_receiver_through_delivery(
+    receiver, officer, course, administrator
+):
+    """A client's subscription points at the example; during a rotation the example still
+    knows only the old secret. Issue, deliver, resend: it has the event once, verified."""
+    client, _token = make_client("03172")
+    subscription = Subscription.objects.create(client=client, name="Một cửa", url=receiver.url)
+    SigningSecret.objects.create(
+        subscription=subscription, secret=SECRET, expires_at=timezone.now() + timedelta(hours=24)
+    )
+    SigningSecret.objects.create(subscription=subscription, secret=webhooks.new_secret())
+
+    certificate = issuing.issue(officer, course)
+    [pending] = Delivery.objects.filter(subscription=subscription)
+    assert delivery.deliver(pending.pk) == delivery.Outcome.DELIVERED
+    [body] = feed_bodies()
+    assert receiver.stored_ids() == [body["id"]]
+    assert receiver.process() == [("certificate.issued", body["position"])]
+
+    delivery.resend(pending)  # an administrator sends it again: the receiver keeps it once
+    assert delivery.deliver(pending.pk) == delivery.Outcome.DELIVERED
+    assert receiver.stored_ids() == [body["id"]] and receiver.process() == []
+
+    issuing.revoke(certificate, administrator, "Cấp nhầm")
+    later = Delivery.objects.filter(subscription=subscription).exclude(pk=pending.pk).get()
+    assert delivery.deliver(later.pk) == delivery.Outcome.DELIVERED
+    assert receiver.process() == [("certificate.revoked", later.position)]

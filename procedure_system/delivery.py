@@ -509,8 +509,11 @@ def _delivered(delivery, now):
 def _failed_attempt(delivery, result, now):
     fields = ["attempts", "last_status", "last_error", "next_attempt_at", "state"]
     outcome = Outcome.RETRY
+    # Decided by when the attempt was made (its claim), not when its answer came: the retry
+    # span and the failing period are measured between attempts.
+    attempted = delivery.last_attempt_at
     span_end = delivery.first_attempt_at + retry_span()
-    if now >= span_end:
+    if attempted >= span_end:
         delivery.state = State.FAILED
         delivery.next_attempt_at = now
         outcome = Outcome.FAILED
@@ -535,7 +538,7 @@ def _failed_attempt(delivery, result, now):
         _schedule_on_commit([delivery.pk], run_after=delivery.next_attempt_at)
     subscription_id = delivery.subscription_id
     Subscription.objects.filter(pk=subscription_id, failing_since__isnull=True).update(
-        failing_since=now
+        failing_since=attempted
     )
     if result.status == 410:
         reason = gettext("The receiver answered 410 Gone: it wants no more deliveries.")
@@ -544,7 +547,8 @@ def _failed_attempt(delivery, result, now):
         reason = gettext(
             "No successful delivery for %(days)s days; the last attempt: %(error)s"
         ) % {"days": f"{settings.PROCEDURE_SYSTEM_RETRY_DAYS:g}", "error": result.error}
-        disabled = _disable(subscription_id, now, reason, Q(failing_since__lte=now - retry_span()))
+        condition = Q(failing_since__lte=attempted - retry_span())
+        disabled = _disable(subscription_id, now, reason, condition)
     if disabled:
         return Outcome.DISABLED
     if outcome == Outcome.RETRY:

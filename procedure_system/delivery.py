@@ -368,16 +368,12 @@ def post(request, timeout=None):
     if parts.username:
         credentials = f"{parts.username}:{parts.password or ''}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(credentials).decode("ascii")
-    if parts.scheme == "https":
-        conn = http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context()
-        )
-    else:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
-    deadline = _Deadline(conn, timeout)
     status, excerpt, retry_after, error = None, "", None, ""
+    conn = deadline = None
     try:
+        conn = _connection(parts, timeout)
+        deadline = _Deadline(conn, timeout)
         deadline.start()
         conn.connect()
         # Connecting took its own timeout: only what is left of the deadline remains.
@@ -399,15 +395,28 @@ def post(request, timeout=None):
             if 300 <= status < 400:
                 error += f": redirect to {response.getheader('Location', '?')} not followed"
     except Exception as exc:
-        if deadline.passed:
+        if deadline is not None and deadline.passed:
             error = f"No answer within the {timeout:g} s deadline"
         else:
             error = f"{type(exc).__name__}: {exc}"
     finally:
-        deadline.cancel()
-        conn.close()
+        if deadline is not None:
+            deadline.cancel()
+        if conn is not None:
+            conn.close()
     duration_ms = round((time.monotonic() - started) * 1000)
     return Result(status, excerpt, error[:ERROR_LENGTH], retry_after, duration_ms)
+
+
+def _connection(parts, timeout):
+    if parts.scheme == "https":
+        context = ssl.create_default_context()
+        return http.client.HTTPSConnection(
+            parts.hostname, parts.port, timeout=timeout, context=context
+        )
+    if parts.scheme == "http":
+        return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    raise ValueError(f"unsupported URL scheme {parts.scheme!r}")
 
 
 class _Deadline:

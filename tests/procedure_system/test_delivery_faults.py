@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from certification import issuing
 from procedure_system import delivery
-from procedure_system.models import Delivery, DeliveryAttempt
+from procedure_system.models import Delivery, DeliveryAttempt, Subscription
 from tests.factories import OfficerFactory, UserFactory
 from tests.procedure_system.test_push import (
     DELIVERY_TASK,
@@ -301,3 +301,14 @@ def test_deliver_events_reaps_them_too():
     running_task(timedelta(hours=2))
     assert "1 task left running by a dead worker marked failed." in command()
     assert not DBTaskResult.objects.running().filter(task_path=DELIVERY_TASK).exists()
+
+
+@committing
+def test_https_checks_the_receivers_certificate(push):
+    # A plain-HTTP (or self-signed) receiver behind an https:// URL: refused, retried later.
+    url = push.receiver.url.replace("http://", "https://")
+    Subscription.objects.filter(pk=push.subscription.pk).update(url=url)
+    certify(push.officer, push.course)
+    [sent] = Delivery.objects.all()
+    assert delivery.deliver(sent.pk) == Outcome.RETRY
+    assert "SSL" in refreshed(sent).last_error and sent.last_status is None

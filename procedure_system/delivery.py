@@ -368,16 +368,12 @@ def post(request, timeout=None):
     if parts.username:
         credentials = f"{parts.username}:{parts.password or ''}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(credentials).decode("ascii")
-    if parts.scheme == "https":
-        conn = http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context()
-        )
-    else:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
-    deadline = _Deadline(conn, timeout)
     status, excerpt, retry_after, error = None, "", None, ""
+    conn = deadline = None
     try:
+        conn = _connection(parts, timeout)
+        deadline = _Deadline(conn, timeout)
         deadline.start()
         conn.connect()
         # Connecting took its own timeout: only what is left of the deadline remains.
@@ -399,15 +395,28 @@ def post(request, timeout=None):
             if 300 <= status < 400:
                 error += f": redirect to {response.getheader('Location', '?')} not followed"
     except Exception as exc:
-        if deadline.passed:
+        if deadline is not None and deadline.passed:
             error = f"No answer within the {timeout:g} s deadline"
         else:
             error = f"{type(exc).__name__}: {exc}"
     finally:
-        deadline.cancel()
-        conn.close()
+        if deadline is not None:
+            deadline.cancel()
+        if conn is not None:
+            conn.close()
     duration_ms = round((time.monotonic() - started) * 1000)
     return Result(status, excerpt, error[:ERROR_LENGTH], retry_after, duration_ms)
+
+
+def _connection(parts, timeout):
+    if parts.scheme == "https":
+        context = ssl.create_default_context()
+        return http.client.HTTPSConnection(
+            parts.hostname, parts.port, timeout=timeout, context=context
+        )
+    if parts.scheme == "http":
+        return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    raise ValueError(f"unsupported URL scheme {parts.scheme!r}")
 
 
 class _Deadline:
@@ -509,8 +518,11 @@ def _delivered(delivery, now):
 def _failed_attempt(delivery, result, now):
     fields = ["attempts", "last_status", "last_error", "next_attempt_at", "state"]
     outcome = Outcome.RETRY
+    # Decided by when the attempt was made (its claim), not when its answer came: the retry
+    # span and the failing period are measured between attempts.
+    attempted = delivery.last_attempt_at
     span_end = delivery.first_attempt_at + retry_span()
-    if now >= span_end:
+    if attempted >= span_end:
         delivery.state = State.FAILED
         delivery.next_attempt_at = now
         outcome = Outcome.FAILED
@@ -535,7 +547,7 @@ def _failed_attempt(delivery, result, now):
         _schedule_on_commit([delivery.pk], run_after=delivery.next_attempt_at)
     subscription_id = delivery.subscription_id
     Subscription.objects.filter(pk=subscription_id, failing_since__isnull=True).update(
-        failing_since=now
+        failing_since=attempted
     )
     if result.status == 410:
         reason = gettext("The receiver answered 410 Gone: it wants no more deliveries.")
@@ -544,7 +556,8 @@ def _failed_attempt(delivery, result, now):
         reason = gettext(
             "No successful delivery for %(days)s days; the last attempt: %(error)s"
         ) % {"days": f"{settings.PROCEDURE_SYSTEM_RETRY_DAYS:g}", "error": result.error}
-        disabled = _disable(subscription_id, now, reason, Q(failing_since__lte=now - retry_span()))
+        condition = Q(failing_since__lte=attempted - retry_span())
+        disabled = _disable(subscription_id, now, reason, condition)
     if disabled:
         return Outcome.DISABLED
     if outcome == Outcome.RETRY:

@@ -10,6 +10,7 @@ import threading
 import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -41,11 +42,13 @@ DELIVERY_TASK = "procedure_system.delivery.deliver_delivery"
 
 class Receiver:
     """A webhook receiver on 127.0.0.1, port 0. Each POST is recorded; the answer is the next
-    queued reply (a status, or a function that writes the answer itself), else 204."""
+    queued reply (a status, or a function that writes the answer itself), else what `decide`
+    says for the request, else 204."""
 
     def __init__(self):
         self.requests = []
         self.replies = []
+        self.decide = lambda request: 204
         self.lock = threading.Lock()
         receiver = self
 
@@ -55,9 +58,11 @@ class Receiver:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                request = {"headers": dict(self.headers), "body": body}
                 with receiver.lock:
-                    receiver.requests.append({"headers": dict(self.headers), "body": body})
-                    reply = receiver.replies.pop(0) if receiver.replies else 204
+                    receiver.requests.append(request)
+                    reply = receiver.replies.pop(0) if receiver.replies else None
+                reply = reply or receiver.decide(request)
                 try:
                     if callable(reply):
                         reply(self)
@@ -115,6 +120,15 @@ def subscription(receiver, dien_bien):
     subscription = Subscription.objects.create(client=client, name="Một cửa", url=receiver.url)
     SigningSecret.objects.create(subscription=subscription, secret=webhooks.new_secret())
     return subscription
+
+
+@pytest.fixture
+def push(receiver, subscription, officer, course):
+    """What most delivery tests need, in one: a receiver, a client subscribed at it, an
+    officer and a course that certifies."""
+    return SimpleNamespace(
+        receiver=receiver, subscription=subscription, officer=officer, course=course
+    )
 
 
 @pytest.fixture(autouse=True)

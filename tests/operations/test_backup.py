@@ -58,9 +58,11 @@ def signing(settings, tmp_path):
 
 
 @pytest.fixture
-def platform(dien_bien, signing):
+def platform(dien_bien, signing, settings):
     """Officers, a certifying course, enrolments, completions, a certificate with its signed
     PDF (private storage), a queued delivery, and a document trainers uploaded (media)."""
+    settings.PROCEDURE_SYSTEM_EVENTS_URL = "http://127.0.0.1:9/events"
+    settings.PROCEDURE_SYSTEM_SECRET = "backup-test-secret"
     course = make_course("Chữ ký số chuyên dùng công vụ", lessons=3, slug_prefix="sao-luu")
     course.issues_certificate = True
     course.certificate_valid_months = 24

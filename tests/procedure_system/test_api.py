@@ -343,61 +343,52 @@ def test_filters(client, dien_bien, course):
     assert {item["code"] for item in mine["items"]} == {pank_valid.code, pank_expired.code}
 
 
-def test_sync_returns_every_certificate_exactly_once_across_pages(client, dien_bien, course):
+def sync_pages(client, token, **params):
+    """Follow next_cursor while has_more: the pages' bodies."""
+    bodies, cursor = [], None
+    while True:
+        response = get(client, LIST, token, **params, **({"cursor": cursor} if cursor else {}))
+        assert response.status_code == 200, response.content
+        bodies.append(response.json())
+        cursor = bodies[-1]["next_cursor"]
+        assert cursor
+        if not bodies[-1]["has_more"]:
+            return bodies
+
+
+def test_a_snapshot_returns_every_certificate_exactly_once_across_pages(client, dien_bien, course):
     statuses = [Certificate.Status.EXPIRED, Certificate.Status.SUPERSEDED]
     certificates = [
         certify(officer_in("03172" if n % 2 else "03181"), course, status=statuses[n % 2])
         for n in range(11)
     ]
-    before = timezone.now() - dt.timedelta(days=30)
     tie = timezone.now().replace(microsecond=0)
-    # Seven share one moment exactly; one is older than the sync window; three are later.
+    # Seven share one moment exactly, three are later, one is older than updated_since.
     Certificate.objects.filter(pk__in=[c.pk for c in certificates[:7]]).update(updated_at=tie)
-    Certificate.objects.filter(pk=certificates[7].pk).update(updated_at=before)
-    for n, certificate in enumerate(certificates[8:], start=1):
-        Certificate.objects.filter(pk=certificate.pk).update(
-            updated_at=tie + dt.timedelta(microseconds=n)
-        )
+    Certificate.objects.filter(pk=certificates[7].pk).update(updated_at=tie - dt.timedelta(days=30))
     _client, token = make_client("11")
 
-    seen, cursor, pages = [], None, 0
-    while True:
-        params = {"updated_since": (tie - dt.timedelta(days=1)).isoformat(), "limit": 3}
-        if cursor:
-            params["cursor"] = cursor
-        response = get(client, LIST, token, **params)
-        assert response.status_code == 200, response.content
-        body = response.json()
-        seen += [item["code"] for item in body["items"]]
-        pages += 1
-        cursor = body["next_cursor"]
-        if cursor is None:
-            break
+    since = (tie - dt.timedelta(days=1)).isoformat()
+    pages = sync_pages(client, token, updated_since=since, limit=3)
+    seen = [item["code"] for body in pages for item in body["items"]]
     wanted = [c.code for c in certificates if c.pk != certificates[7].pk]
-    assert sorted(seen) == sorted(wanted)
-    assert len(seen) == len(set(seen)) == 10
-    assert pages == 4
-    # Oldest change first; ties in id order.
-    assert seen == list(
-        Certificate.objects.filter(code__in=seen)
-        .order_by("updated_at", "pk")
-        .values_list("code", flat=True)
-    )
+    assert seen == wanted  # in id order, each once
+    assert len(pages) == 4
+    assert [body["has_more"] for body in pages] == [True, True, True, False]
 
 
-def test_a_change_after_the_last_page_comes_back_with_updated_since(client, dien_bien, course):
-    officer = officer_in("03172")
-    first = certify(officer, course, status=Certificate.Status.EXPIRED)
+def test_a_cursor_goes_with_the_filters_that_started_the_sync(client, dien_bien, course):
+    for _n in range(3):
+        certify(officer_in("03172"), course)
     _client, token = make_client("11")
-    body = get(client, LIST, token).json()
-    assert [item["code"] for item in body["items"]] == [first.code]
-    assert body["next_cursor"] is None
-    last_seen = body["items"][-1]["updated_at"]
-    first.revocation_reason = ""
-    first.status = Certificate.Status.REVOKED
-    first.save()
-    again = get(client, LIST, token, updated_since=last_seen)
-    assert [item["status"] for item in again.json()["items"]] == ["revoked"]
+    cursor = get(client, LIST, token, unit="03172", limit=1).json()["next_cursor"]
+    assert get(client, LIST, token, unit="03172", limit=1, cursor=cursor).status_code == 200
+    other = get(client, LIST, token, unit="03181", limit=1, cursor=cursor)
+    assert other.status_code == 422
+    assert "other filters" in other.json()["detail"][0]["msg"]
+    assert get(client, LIST, token, limit=1, cursor=cursor).status_code == 422
+    # The page size may change from one page to the next.
+    assert get(client, LIST, token, unit="03172", limit=5, cursor=cursor).status_code == 200
 
 
 # --- bad input --------------------------------------------------------------------------------
@@ -526,6 +517,7 @@ def test_the_schema_and_its_docs_are_served(client):
     assert served.json() == openapi_document()
     assert set(served.json()["paths"]) == {
         "/api/v1/certifications",
+        "/api/v1/events",
         "/api/v1/certifications/{code}",
         "/api/v1/officers/{officer_id}/certifications",
         "/api/v1/officers",

@@ -12,10 +12,12 @@ import jsonschema_rs
 import pytest
 from django.core import signing
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from certification import issuing
 from procedure_system import feed
-from procedure_system.api_schemas import CURSOR_SALT
+from procedure_system.api_schemas import CHANGES, CURSOR_SALT, CertificationFilters, CursorState
 from procedure_system.models import OutboxEvent
 from tests.courses.pages import make_course
 from tests.procedure_system.helpers import bearer, make_client, officer_in, unit
@@ -26,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 EVENTS = "/api/v1/events"
 LIST = "/api/v1/certifications"
+EMPTY_FILTERS = CertificationFilters().fingerprint()
 
 
 @pytest.fixture(autouse=True)
@@ -397,8 +400,8 @@ def test_filters_apply_to_the_changes_too(client, dien_bien_token, course, admin
     assert codes(page(client, dien_bien_token, unit="03181", cursor=cursor)) == [muong_tung.code]
 
 
-def forged(payload, salt=CURSOR_SALT, key=None):
-    return signing.dumps(payload, salt=salt, key=key)
+def forged(payload, key=None):
+    return signing.Signer(key=key, salt=CURSOR_SALT).sign_object(payload)
 
 
 @pytest.mark.parametrize(
@@ -409,7 +412,9 @@ def forged(payload, salt=CURSOR_SALT, key=None):
         # Its content changed (an earlier position, to read changes again or skip some).
         lambda real: real.replace(real.split(":")[0], real.split(":")[0][:-2] + "AA"),
         # Signed with another key.
-        lambda real: forged(signing.loads(real, salt=CURSOR_SALT), key="not-the-secret-key"),
+        lambda real: forged(
+            signing.Signer(salt=CURSOR_SALT).unsign_object(real), key="another-key"
+        ),
         # The version-1 format: base64 JSON of [updated_at, id].
         lambda real: base64.urlsafe_b64encode(
             json.dumps(["2026-03-02T02:00:00+00:00", 1]).encode()
@@ -434,3 +439,22 @@ def test_a_signed_cursor_of_another_version_is_a_422(client, dien_bien_token):
     response = client.get(LIST, {"cursor": stale}, **bearer(dien_bien_token))
     assert response.status_code == 422
     assert "older version" in response.json()["detail"][0]["msg"]
+
+
+def test_query_counts_do_not_grow_with_the_page(client, dien_bien_token, course, administrator):
+    def queries(url, **params):
+        client.get(url, params, **bearer(dien_bien_token))  # warm up: last_used_at is written
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, params, **bearer(dien_bien_token))
+        assert response.status_code == 200, response.content
+        return len(captured)
+
+    counts = []
+    for size in (2, 8):
+        while OutboxEvent.objects.filter(kind=OutboxEvent.Kind.REVOKED).count() < size:
+            issuing.revoke(issuing.issue(officer_in("03181"), course), administrator, "Thử")
+        changes_from_start = CursorState(CHANGES, position=0, filters=EMPTY_FILTERS).encode()
+        counts.append(
+            (queries(EVENTS, limit=500), queries(LIST, limit=500, cursor=changes_from_start))
+        )
+    assert counts[0] == counts[1]

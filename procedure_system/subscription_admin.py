@@ -273,6 +273,8 @@ class SubscriptionIndexView(IndexView):
 
 
 class SecretPageMixin:
+    inspect_url_name = None
+
     def secret_response(self, subscription, secret, title, overlap_until=None):
         """The one page that shows a secret; nothing caches it."""
         inspect_url = reverse(self.inspect_url_name, args=[subscription.pk])
@@ -315,7 +317,11 @@ class SubscriptionCreateView(SecretPageMixin, CreateView):
 class EnvironmentIsReadOnlyMixin:
     """The environment's receiver is configured in the environment: no form changes it."""
 
+    inspect_url_name = None
+
     def dispatch(self, request, *args, **kwargs):
+        # The edit view loads its object in get() and post(): load it now.
+        self.object = self.get_object()
         if self.object.is_environment:
             if not self.user_has_permission(self.permission_required):
                 raise PermissionDenied

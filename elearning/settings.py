@@ -429,8 +429,10 @@ CERTIFICATE_TSA_CHAIN = os.environ.get("CERTIFICATE_TSA_CHAIN", "")
 # Push to the procedure system: events are POSTed to this address, signed with HMAC-SHA256.
 PROCEDURE_SYSTEM_EVENTS_URL = os.environ.get("PROCEDURE_SYSTEM_EVENTS_URL", "")
 PROCEDURE_SYSTEM_SECRET = os.environ.get("PROCEDURE_SYSTEM_SECRET", "")
+# The total deadline of one delivery attempt (connecting, sending and reading the answer).
 PROCEDURE_SYSTEM_TIMEOUT_SECONDS = float(os.environ.get("PROCEDURE_SYSTEM_TIMEOUT_SECONDS", "10"))
-PROCEDURE_SYSTEM_MAX_ATTEMPTS = int(os.environ.get("PROCEDURE_SYSTEM_MAX_ATTEMPTS", "10"))
+# How long a delivery is retried before it fails, and a receiver without a success is disabled.
+PROCEDURE_SYSTEM_RETRY_DAYS = float(os.environ.get("PROCEDURE_SYSTEM_RETRY_DAYS", "3"))
 
 # Plain text or JSON lines on stdout, with each request's id (operations/conf.py).
 LOGGING = operations_conf.logging_config(os.environ)

@@ -1,4 +1,5 @@
-"""Health checks: the database, the cache, and the task queue that background workers serve.
+"""Health checks: the database, the cache, the task queue that background workers serve, and
+the problems apps above register (`register_problems`: the webhook deliveries).
 
 Each check returns a dict with "status" ("ok" or "error") and a few figures; failures are
 logged with their exception but the answer says only what failed, never why (no host names,
@@ -84,14 +85,33 @@ def check_queue():
 
 CHECKS = {"database": check_database, "cache": check_cache, "queue": check_queue}
 
+# name → a function returning a list of problems (short sentences, no secrets, no host names).
+# Operations knows no app: an app registers its own (ProcedureSystemConfig.ready).
+PROBLEM_SOURCES = {}
+
+
+def register_problems(name, problems):
+    """Report what `problems()` returns as the check `name`: an error when it is not empty."""
+    PROBLEM_SOURCES[name] = problems
+
+
+def problem_check(problems):
+    def check():
+        found = list(problems())
+        return {"status": "error" if found else "ok", "problems": found}
+
+    check.__name__ = getattr(problems, "__name__", "problems")
+    return check
+
 
 def run_checks():
-    """(healthy, results): every check runs, even after one fails; the queue is only checked
-    when the database answered."""
+    """(healthy, results): every check runs, even after one fails; the queue and the
+    registered problems are only checked when the database answered."""
     results = {"database": _timed(check_database), "cache": _timed(check_cache)}
-    if results["database"]["status"] == "ok":
-        results["queue"] = _timed(check_queue)
-    else:
-        results["queue"] = {"status": "error", "skipped": True}
+    database_up = results["database"]["status"] == "ok"
+    for name, check in [("queue", check_queue)] + [
+        (name, problem_check(problems)) for name, problems in PROBLEM_SOURCES.items()
+    ]:
+        results[name] = _timed(check) if database_up else {"status": "error", "skipped": True}
     healthy = all(result["status"] == "ok" for result in results.values())
     return healthy, results

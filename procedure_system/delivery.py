@@ -1,55 +1,92 @@
-"""Delivering the outbox's events to the procedure system, in order, until it has them.
+"""Pushing the feed to subscriptions: each Delivery POSTed until its receiver has it, healing
+itself after outages, dead workers and slow receivers.
 
-Each event is POSTed as compact UTF-8 JSON to settings.PROCEDURE_SYSTEM_EVENTS_URL, signed:
+A delivery is one event for one subscription, POSTed as compact UTF-8 JSON (feed.present(); the
+environment's receiver gets feed.legacy_body() and the version-1 headers too), signed as
+Standard Webhooks (webhooks.py). It runs as the task `deliver_delivery` on the "queue" backend
+(`manage.py db_worker --backend queue`):
 
-    Content-Type: application/json
-    Idempotency-Key: <event id>          the receiver keeps each event once
-    X-KNS-Event: <kind>                  e.g. certificate.issued
-    X-KNS-Timestamp: <unix seconds>
-    X-KNS-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>
+1. Claim (`claim`): under the delivery's row lock (skipping a row another worker holds), check
+   that it is pending and due, that its subscription is on, and that no delivery of the same
+   subscription and subject with a lower position is still pending (order per certificate or
+   officer); then push next_attempt_at forward by a lease and commit, so no lock is held during
+   the HTTP call and no other worker takes it meanwhile. The same commit queues a *watchdog*:
+   the same task, due when the lease ends. If the worker dies mid-request, the watchdog finds
+   the delivery due again and sends it; otherwise it finds nothing to do.
+2. POST, outside any transaction, within a total deadline of PROCEDURE_SYSTEM_TIMEOUT_SECONDS
+   (connecting, sending and reading together: a receiver that answers one byte a second is cut
+   off), reading at most MAX_RESPONSE_BYTES of the answer, following no redirect.
+3. Record the outcome under the lock, with the attempt in the log (DeliveryAttempt):
+   - 2xx: delivered; the subject's next pending delivery is handed on (queued now).
+   - anything else: tried again after RETRY_SCHEDULE (30 s, 2 min, 10 min … then every 12 h;
+     Retry-After is honoured up to 12 h). When the first attempt is PROCEDURE_SYSTEM_RETRY_DAYS
+     old, the delivery is failed: it no longer holds back the subject's later deliveries. When
+     the subscription has had no success for that long, it is disabled and the administrators
+     are told by e-mail; its deliveries wait, pending, until `enable`. 410 Gone disables it at
+     once.
 
-Delivery runs as a task on the "queue" backend (`manage.py db_worker --backend queue`):
-
-1. Claim: under the event's row lock (skipping a row another worker holds), check that it is
-   pending, due, and that no earlier event of the same certificate is still undelivered; then
-   push next_attempt_at forward by a lease and commit, so no lock is held during the HTTP call
-   and no other worker takes the event while it is in flight.
-2. POST, outside any transaction.
-3. Record the outcome: a 2xx marks it delivered and hands on to the certificate's next event;
-   anything else (refused connection, timeout, 4xx, 5xx) counts an attempt and schedules the
-   next one after an exponential backoff, until PROCEDURE_SYSTEM_MAX_ATTEMPTS attempts have
-   failed: the event is then "failed" and waits for someone to retry it from the admin.
-
-An event waiting for an earlier one of its certificate is not attempted: the earlier one hands
-on to it once delivered. Events are never lost: whatever a crash or an outage leaves pending is
-picked up by `manage.py deliver_events`, to run from cron.
+Nothing is lost to a crash: `manage.py deliver_events` (cron) sequences the feed, marks the task
+rows of dead workers failed (`reap_abandoned_tasks`) and queues whatever is due. Sending twice is
+harmless: the receiver keeps each webhook-id once.
 """
 
-import hashlib
-import hmac
+import base64
+import contextlib
+import http.client
 import json
 import logging
 import secrets
+import socket
+import ssl
+import threading
 import time
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit, urlunsplit
 
-import requests
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task
 
-from .models import OutboxEvent
+from . import feed, webhooks
+from .models import Delivery, DeliveryAttempt, SigningSecret, Subscription
 
 logger = logging.getLogger(__name__)
 
-BACKOFF_BASE = timedelta(seconds=30)
-BACKOFF_CAP = timedelta(hours=6)
+State = Delivery.State
+
+# The wait after the n-th failed attempt; after the last, every RETRY_CAP.
+RETRY_SCHEDULE = [
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(minutes=30),
+    timedelta(hours=1),
+    timedelta(hours=2),
+    timedelta(hours=4),
+    timedelta(hours=8),
+]
+RETRY_CAP = timedelta(hours=12)
 # How much of each delay may be taken off at random, so a backlog does not retry in lockstep.
-BACKOFF_JITTER = 0.2
-USER_AGENT = "kynangso-outbox/1"
+RETRY_JITTER = 0.2
+# A pending delivery due for longer than this is stuck (no worker, or a worker that cannot
+# reach the database): /health/ says so.
+STUCK_AFTER = timedelta(minutes=15)
+USER_AGENT = "kynangso-webhooks/2"
+MAX_RESPONSE_BYTES = 64 * 1024
+EXCERPT_LENGTH = 1000
 ERROR_LENGTH = 1000
+TASK_PATHS = (
+    "procedure_system.delivery.deliver_delivery",
+    # The task of version 1: its rows left RUNNING by a dead worker are reaped too.
+    "procedure_system.delivery.deliver_event",
+)
 
 
 class Outcome:
@@ -57,90 +94,157 @@ class Outcome:
 
     DELIVERED = "delivered"
     RETRY = "retry scheduled"
-    FAILED = "failed"
-    NOT_CONFIGURED = "not configured"
+    FAILED = "failed after the retry span"
+    DISABLED = "failed; subscription disabled"
+    NOT_CONFIGURED = "receiver not configured"
+    PAUSED = "subscription disabled or switched off"
     GONE = "gone or taken by another worker"
     NOT_PENDING = "not pending"
     NOT_DUE = "not due"
-    WAITING = "waiting for an earlier event"
+    WAITING = "waiting for an earlier delivery of its subject"
+    SUPERSEDED = "resent or taken over while in flight"
+
+
+def retry_span():
+    return timedelta(days=settings.PROCEDURE_SYSTEM_RETRY_DAYS)
+
+
+def lease():
+    """How long a claimed delivery is left to the worker sending it: the total deadline, and
+    as much again (and a few seconds) to record the outcome. A worker that takes longer is
+    taken for dead: the watchdog sends again (the receiver keeps each webhook-id once)."""
+    return timedelta(seconds=2 * settings.PROCEDURE_SYSTEM_TIMEOUT_SECONDS + 5)
+
+
+def retry_delay(attempts):
+    """The wait after the `attempts`-th failed attempt, shortened by up to 20 % at random."""
+    full = RETRY_SCHEDULE[attempts - 1] if attempts <= len(RETRY_SCHEDULE) else RETRY_CAP
+    return full * (1 - RETRY_JITTER * secrets.SystemRandom().random())
+
+
+def encode(body):
+    """The body exactly as sent and signed: compact JSON, UTF-8, Vietnamese left readable."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# Queueing -----------------------------------------------------------------------------------
+
+
+@task(backend="queue")
+def deliver_delivery(delivery_id):
+    return deliver(delivery_id)
+
+
+def _enqueue(delivery_id, run_after=None):
+    """Queue one delivery task; never raises (what is not queued, deliver_events queues)."""
+    try:
+        # A savepoint: a failed insert must not break the caller's transaction.
+        with transaction.atomic():
+            queued = deliver_delivery.using(run_after=run_after) if run_after else deliver_delivery
+            return queued.enqueue(delivery_id)
+    except Exception:
+        logger.exception("Could not queue delivery %s; it stays pending", delivery_id)
+        return None
+
+
+def schedule_due(delivery_ids=None):
+    """Queue the delivery task for these deliveries, or for every due one; returns how many
+    were queued. Never raises: a delivery not queued stays pending for deliver_events."""
+    try:
+        if delivery_ids is None:
+            delivery_ids = list(due_deliveries().values_list("pk", flat=True))
+    except Exception:
+        logger.exception("Could not list the due deliveries")
+        return 0
+    return sum(1 for delivery_id in delivery_ids if _enqueue(delivery_id))
+
+
+def _schedule_on_commit(delivery_ids, run_after=None):
+    delivery_ids = list(delivery_ids)
+    if run_after is None:
+        transaction.on_commit(lambda: schedule_due(delivery_ids), robust=True)
+    else:
+        transaction.on_commit(lambda: [_enqueue(pk, run_after) for pk in delivery_ids], robust=True)
+
+
+def receiving_q(prefix=""):
+    """Deliveries whose subscription is on: switched on, its client active, not disabled."""
+    return Q(
+        **{
+            f"{prefix}subscription__is_active": True,
+            f"{prefix}subscription__disabled_at__isnull": True,
+        }
+    ) & (
+        Q(**{f"{prefix}subscription__client__isnull": True})
+        | Q(**{f"{prefix}subscription__client__is_active": True})
+    )
+
+
+def due_deliveries(now=None):
+    """Pending deliveries of subscriptions that are on, due now, in feed order (a delivery
+    behind an earlier one of its subject comes after it)."""
+    now = now or timezone.now()
+    return (
+        Delivery.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
+        .filter(receiving_q())
+        .order_by("position", "subscription_id")
+    )
+
+
+def _earlier_pending(subscription_id, subject, position):
+    return Delivery.objects.filter(
+        subscription_id=subscription_id,
+        subject=subject,
+        position__lt=position,
+        state=State.PENDING,
+    )
+
+
+# Delivering ---------------------------------------------------------------------------------
 
 
 _warned_unconfigured = False
 
 
-def is_configured():
-    return bool(settings.PROCEDURE_SYSTEM_EVENTS_URL and settings.PROCEDURE_SYSTEM_SECRET)
-
-
-def warn_unconfigured():
-    """Say once per process that events wait, rather than once per event."""
+def _warn_unconfigured():
+    """Say once per process that the environment's deliveries wait, not once per delivery."""
     global _warned_unconfigured
     if not _warned_unconfigured:
         _warned_unconfigured = True
         logger.warning(
-            "PROCEDURE_SYSTEM_EVENTS_URL or PROCEDURE_SYSTEM_SECRET is not set: events for "
+            "PROCEDURE_SYSTEM_EVENTS_URL or PROCEDURE_SYSTEM_SECRET is not set: deliveries to "
             "the procedure system stay pending; run `manage.py deliver_events` once it is set."
         )
 
 
-def encode(payload):
-    """The body exactly as sent and signed: compact JSON, UTF-8, Vietnamese left readable."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+class Claim:
+    """A delivery taken for one attempt, until `lease_until`."""
+
+    def __init__(self, delivery, lease_until):
+        self.delivery = delivery
+        self.lease_until = lease_until
 
 
-def sign(secret, timestamp, body):
-    """The X-KNS-Signature value for a body sent at a timestamp (unix seconds)."""
-    message = f"{timestamp}.".encode() + body
-    digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
-
-
-def backoff(attempts):
-    """The wait after the `attempts`-th failed attempt: 30 s, 1 min, 2 min… up to 6 h, each
-    shortened by up to 20 % at random."""
-    delay = min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_CAP)
-    return delay * (1 - BACKOFF_JITTER * secrets.SystemRandom().random())
-
-
-def lease():
-    """How long a claimed event is left to the worker sending it (a request may spend the
-    timeout on connecting and again on reading)."""
-    return timedelta(seconds=2 * settings.PROCEDURE_SYSTEM_TIMEOUT_SECONDS + 60)
-
-
-def schedule_delivery(event_id, run_after=None):
-    """Queue the delivery of an event, now or at `run_after`.
-
-    Never raises: if the queue cannot take it, the event is still in the outbox and
-    `deliver_events` will schedule it. Returns the task result, or None.
-    """
-    try:
-        deliver = deliver_event.using(run_after=run_after) if run_after else deliver_event
-        return deliver.enqueue(str(event_id))
-    except Exception:
-        logger.exception("Could not queue the delivery of event %s; it stays pending", event_id)
-        return None
-
-
-@task(backend="queue")
-def deliver_event(event_id):
-    return deliver(event_id)
-
-
-def deliver(event_id, now=None):
-    """Try to deliver one event (see the module's docstring); returns an Outcome.
+def deliver(delivery_id, now=None):
+    """Try to deliver once (see the module's docstring); returns an Outcome.
 
     `now` stands in for the clock when deciding what is due and when to try again.
     """
-    if not is_configured():
-        warn_unconfigured()
-        return Outcome.NOT_CONFIGURED
-    claimed = _claim(event_id, now or timezone.now())
-    if isinstance(claimed, str):
+    reap_abandoned_tasks()
+    claimed = claim(delivery_id, now)
+    if not isinstance(claimed, Claim):
         return claimed
-    event, lease_until = claimed
-    status, error, retry_after = _post(event)
-    return _record_outcome(event.pk, lease_until, status, error, retry_after, now)
+    try:
+        request = build_request(claimed.delivery)
+    except Exception as exc:
+        # Counted as a failed attempt, so the delivery still fails after the retry span
+        # instead of being claimed again for ever.
+        logger.exception("Could not build the request of delivery %s", delivery_id)
+        request = Request(claimed.delivery.subscription.url, {}, b"")
+        result = Result(error=f"Could not build the request: {type(exc).__name__}")
+    else:
+        result = post(request)
+    return record_outcome(claimed, request, result, now)
 
 
 def _locked(queryset):
@@ -148,179 +252,495 @@ def _locked(queryset):
     return queryset.select_for_update(skip_locked=skip_locked)
 
 
-def _claim(event_id, now):
+def claim(delivery_id, now=None):
+    """Step 1: take the delivery for one attempt (a Claim), or say why not (an Outcome)."""
+    now = now or timezone.now()
     with transaction.atomic():
-        event = _locked(OutboxEvent.objects.filter(pk=event_id)).first()
-        if event is None:
+        delivery = _locked(Delivery.objects.filter(pk=delivery_id)).first()
+        if delivery is None:
             return Outcome.GONE
-        if event.state != OutboxEvent.State.PENDING:
+        if delivery.state != State.PENDING:
             return Outcome.NOT_PENDING
-        if event.next_attempt_at > now:
+        if delivery.next_attempt_at > now:
             return Outcome.NOT_DUE
-        if earlier_undelivered(event).exists():
-            # The earlier event hands on to this one once delivered (see _record_outcome).
-            return Outcome.WAITING
-        event.next_attempt_at = now + lease()
-        event.last_attempt_at = now
-        event.save(update_fields=["next_attempt_at", "last_attempt_at"])
-    return event, event.next_attempt_at
-
-
-def earlier_undelivered(event):
-    """Events of the same certificate recorded before this one and not yet delivered."""
-    if event.certificate_id is None:
-        return OutboxEvent.objects.none()
-    return (
-        OutboxEvent.objects.filter(certificate_id=event.certificate_id)
-        .exclude(state=OutboxEvent.State.DELIVERED)
-        .filter(
-            Q(created_at__lt=event.created_at) | Q(created_at=event.created_at, id__lt=event.id)
+        subscription = Subscription.objects.select_related("client").get(
+            pk=delivery.subscription_id
         )
+        if not _is_on(subscription):
+            return Outcome.PAUSED
+        if not _target(subscription):
+            return Outcome.NOT_CONFIGURED
+        if _earlier_pending(delivery.subscription_id, delivery.subject, delivery.position).exists():
+            # The earlier one hands on to this one once it is delivered or failed.
+            return Outcome.WAITING
+        lease_until = now + lease()
+        delivery.next_attempt_at = lease_until
+        delivery.first_attempt_at = delivery.first_attempt_at or now
+        delivery.last_attempt_at = now
+        delivery.save(update_fields=["next_attempt_at", "first_attempt_at", "last_attempt_at"])
+        # In the claim's own commit: a worker that dies after it still leaves the watchdog.
+        _enqueue(delivery.pk, run_after=lease_until)
+    delivery.subscription = subscription
+    return Claim(delivery, lease_until)
+
+
+def _is_on(subscription):
+    return (
+        subscription.is_active
+        and not subscription.is_disabled
+        and (subscription.client is None or subscription.client.is_active)
     )
 
 
-def _post(event):
-    """Send the event; returns (HTTP status or None, error text or "", Retry-After seconds)."""
-    body = encode(event.payload)
-    timestamp = str(int(time.time()))
+def _target(subscription):
+    """(url, secrets) to send to, or None when the subscription has nowhere or nothing to sign
+    with (its deliveries wait)."""
+    if subscription.is_environment:
+        url, secret = settings.PROCEDURE_SYSTEM_EVENTS_URL, settings.PROCEDURE_SYSTEM_SECRET
+        if not (url and secret):
+            _warn_unconfigured()
+            return None
+        return url, [secret]
+    valid = SigningSecret.objects.filter(subscription=subscription).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+    keys = list(valid.values_list("secret", flat=True))
+    if not (subscription.url and keys):
+        return None
+    return subscription.url, keys
+
+
+class Request:
+    def __init__(self, url, headers, body):
+        self.url, self.headers, self.body = url, headers, body
+
+    def logged_headers(self):
+        """The headers as the attempt log keeps them: signatures shortened, credentials out."""
+        shown = {}
+        for name, value in self.headers.items():
+            if name.lower() == "authorization":
+                value = "…"
+            elif name.lower() in ("webhook-signature", "x-kns-signature"):
+                value = " ".join(part[:12] + "…" for part in value.split())
+            shown[name] = value
+        return shown
+
+
+def build_request(delivery):
+    """Step 2a: the body and headers of the delivery's next attempt, signed now."""
+    subscription = delivery.subscription
+    url, keys = _target(subscription)
+    event = delivery.event
+    body = feed.present(event, feed.area_of(subscription))
+    if subscription.is_environment:
+        body = feed.legacy_body(body)
+    data = encode(body)
+    legacy = {}
+    if subscription.is_environment:
+        legacy = {"legacy_kind": body["type"], "legacy_secret": keys[0]}
     headers = {
         "Content-Type": "application/json",
-        "Idempotency-Key": str(event.pk),
-        "X-KNS-Event": event.kind,
-        "X-KNS-Timestamp": timestamp,
-        "X-KNS-Signature": sign(settings.PROCEDURE_SYSTEM_SECRET, timestamp, body),
         "User-Agent": USER_AGENT,
+        **webhooks.headers(keys, event.pk, int(time.time()), data, **legacy),
     }
-    try:
-        response = requests.post(
-            settings.PROCEDURE_SYSTEM_EVENTS_URL,
-            data=body,
-            headers=headers,
-            timeout=settings.PROCEDURE_SYSTEM_TIMEOUT_SECONDS,
-            allow_redirects=False,
+    return Request(url, headers, data)
+
+
+class Result:
+    """What one POST came to."""
+
+    def __init__(self, status=None, excerpt="", error="", retry_after=None, duration_ms=0):
+        self.status, self.excerpt, self.error = status, excerpt, error
+        self.retry_after, self.duration_ms = retry_after, duration_ms
+
+    @property
+    def ok(self):
+        return self.status is not None and 200 <= self.status < 300 and not self.error
+
+
+def post(request, timeout=None):
+    """Step 2b: POST within a total deadline (a timer shuts the socket when it passes, whatever
+    the receiver is doing), reading at most MAX_RESPONSE_BYTES of the answer."""
+    timeout = settings.PROCEDURE_SYSTEM_TIMEOUT_SECONDS if timeout is None else timeout
+    started = time.monotonic()
+    parts = urlsplit(request.url)
+    headers = dict(request.headers)
+    if parts.username:
+        credentials = f"{parts.username}:{parts.password or ''}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(credentials).decode("ascii")
+    if parts.scheme == "https":
+        conn = http.client.HTTPSConnection(
+            parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context()
         )
-    except requests.RequestException as exc:
-        return None, f"{type(exc).__name__}: {exc}"[:ERROR_LENGTH], None
-    if 200 <= response.status_code < 300:
-        return response.status_code, "", None
-    error = f"HTTP {response.status_code}: {response.text[:300]}"[:ERROR_LENGTH]
-    return response.status_code, error, _retry_after(response)
-
-
-def _retry_after(response):
+    else:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    deadline = _Deadline(conn, timeout)
+    status, excerpt, retry_after, error = None, "", None, ""
     try:
-        return max(0, int(response.headers.get("Retry-After", "")))
-    except ValueError:
+        deadline.start()
+        conn.connect()
+        # Connecting took its own timeout: only what is left of the deadline remains.
+        remaining = timeout - (time.monotonic() - started)
+        if deadline.passed or remaining <= 0:
+            raise TimeoutError
+        conn.sock.settimeout(remaining)
+        conn.request("POST", path, body=request.body, headers=headers)
+        response = conn.getresponse()
+        status = response.status
+        retry_after = _retry_after(response.getheader("Retry-After"))
+        try:
+            answer = response.read(MAX_RESPONSE_BYTES)
+        except (OSError, http.client.HTTPException):
+            answer = b""  # cut at the deadline: the status is what counts
+        excerpt = answer.decode("utf-8", errors="replace")[:EXCERPT_LENGTH]
+        if not 200 <= status < 300:
+            error = f"HTTP {status}"
+            if 300 <= status < 400:
+                error += f": redirect to {response.getheader('Location', '?')} not followed"
+    except Exception as exc:
+        if deadline.passed:
+            error = f"No answer within the {timeout:g} s deadline"
+        else:
+            error = f"{type(exc).__name__}: {exc}"
+    finally:
+        deadline.cancel()
+        conn.close()
+    duration_ms = round((time.monotonic() - started) * 1000)
+    return Result(status, excerpt, error[:ERROR_LENGTH], retry_after, duration_ms)
+
+
+class _Deadline:
+    """Shuts a connection's socket down when the time is up: a blocked connect, send or read
+    then fails at once (a socket timeout alone would only bound each read)."""
+
+    def __init__(self, conn, seconds):
+        self.conn = conn
+        self.passed = False
+        self.timer = threading.Timer(seconds, self._cut)
+        self.timer.daemon = True
+
+    def start(self):
+        self.timer.start()
+
+    def cancel(self):
+        self.timer.cancel()
+
+    def _cut(self):
+        self.passed = True
+        sock = self.conn.sock
+        if sock is not None:
+            # The plain socket's shutdown, also under TLS: it wakes the reading thread without
+            # touching the TLS object that thread is using.
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _retry_after(value):
+    """Retry-After in seconds (a number or an HTTP date), or None."""
+    if not value:
         return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0, int((moment - timezone.now()).total_seconds()))
 
 
-def _record_outcome(event_id, lease_until, status, error, retry_after, now=None):
+def record_outcome(claimed, request, result, now=None):
+    """Step 3: log the attempt and decide what comes next, under the delivery's lock."""
     now = now or timezone.now()
     with transaction.atomic():
-        event = OutboxEvent.objects.select_for_update().filter(pk=event_id).first()
-        if event is None or event.state == OutboxEvent.State.DELIVERED:
-            return Outcome.GONE if event is None else Outcome.NOT_PENDING
-        if not error:
-            event.state = OutboxEvent.State.DELIVERED
-            event.delivered_at = event.next_attempt_at = now
-            event.attempts += 1
-            event.last_status = status
-            event.last_error = ""
-            event.save(
-                update_fields=[
-                    "state",
-                    "delivered_at",
-                    "next_attempt_at",
-                    "attempts",
-                    "last_status",
-                    "last_error",
-                ]
-            )
-            _hand_on(event, now)
-            logger.info("Delivered %s %s", event.kind, event.pk)
-            return Outcome.DELIVERED
-        if event.state != OutboxEvent.State.PENDING or event.next_attempt_at != lease_until:
-            # Retried by hand (or taken over after the lease ran out) while this attempt was
-            # in flight: the newer attempt decides.
-            return Outcome.NOT_PENDING
-        event.attempts += 1
-        event.last_status = status
-        event.last_error = error
-        if event.attempts >= settings.PROCEDURE_SYSTEM_MAX_ATTEMPTS:
-            event.state = OutboxEvent.State.FAILED
-            event.next_attempt_at = now
-            event.save(
-                update_fields=["state", "attempts", "last_status", "last_error", "next_attempt_at"]
-            )
-            logger.warning(
-                "Giving up on %s %s after %s attempts: %s",
-                event.kind,
-                event.pk,
-                event.attempts,
-                error,
-            )
-            return Outcome.FAILED
-        delay = backoff(event.attempts)
-        if retry_after:
-            delay = min(max(delay, timedelta(seconds=retry_after)), BACKOFF_CAP)
-        event.next_attempt_at = now + delay
-        event.save(update_fields=["attempts", "last_status", "last_error", "next_attempt_at"])
-        run_after = event.next_attempt_at
-        transaction.on_commit(lambda: schedule_delivery(event_id, run_after=run_after))
+        DeliveryAttempt.objects.create(
+            delivery_id=claimed.delivery.pk,
+            at=now,
+            url=_shown_url(request.url),
+            request_headers=request.logged_headers(),
+            status=result.status,
+            response_excerpt=result.excerpt,
+            error=result.error,
+            duration_ms=result.duration_ms,
+        )
+        delivery = Delivery.objects.select_for_update().filter(pk=claimed.delivery.pk).first()
+        if delivery is None or delivery.state == State.DELIVERED:
+            return Outcome.GONE if delivery is None else Outcome.NOT_PENDING
+        delivery.attempts += 1
+        delivery.last_status = result.status
+        delivery.last_error = result.error
+        if result.ok:
+            # The receiver has it, whatever happened meanwhile.
+            return _delivered(delivery, now)
+        if delivery.state != State.PENDING or delivery.next_attempt_at != claimed.lease_until:
+            # Resent by hand (or taken over after the lease ran out) while in flight: the newer
+            # attempt decides.
+            return Outcome.SUPERSEDED
+        return _failed_attempt(delivery, result, now)
+
+
+def _delivered(delivery, now):
+    delivery.state = State.DELIVERED
+    delivery.delivered_at = delivery.next_attempt_at = now
+    delivery.save(
+        update_fields=[
+            "state",
+            "delivered_at",
+            "next_attempt_at",
+            "attempts",
+            "last_status",
+            "last_error",
+        ]
+    )
+    Subscription.objects.filter(pk=delivery.subscription_id).update(
+        last_success_at=now, failing_since=None
+    )
+    _hand_on(delivery, now)
+    logger.info(
+        "Delivered %s %s to subscription %s",
+        delivery.kind,
+        delivery.event_id,
+        delivery.subscription_id,
+    )
+    return Outcome.DELIVERED
+
+
+def _failed_attempt(delivery, result, now):
+    fields = ["attempts", "last_status", "last_error", "next_attempt_at", "state"]
+    outcome = Outcome.RETRY
+    span_end = delivery.first_attempt_at + retry_span()
+    if now >= span_end:
+        delivery.state = State.FAILED
+        delivery.next_attempt_at = now
+        outcome = Outcome.FAILED
+        logger.warning(
+            "Giving up on delivery %s (%s) after %s attempts: %s",
+            delivery.pk,
+            delivery.kind,
+            delivery.attempts,
+            result.error,
+        )
+    else:
+        delay = retry_delay(delivery.attempts)
+        if result.retry_after:
+            delay = min(max(delay, timedelta(seconds=result.retry_after)), RETRY_CAP)
+        # The last attempt comes when the span ends, not up to 12 h after it.
+        delivery.next_attempt_at = min(now + delay, span_end)
+    delivery.save(update_fields=fields)
+    if delivery.state == State.FAILED:
+        # Failed, it holds back the subject's later deliveries no longer.
+        _hand_on(delivery, now)
+    else:
+        _schedule_on_commit([delivery.pk], run_after=delivery.next_attempt_at)
+    subscription_id = delivery.subscription_id
+    Subscription.objects.filter(pk=subscription_id, failing_since__isnull=True).update(
+        failing_since=now
+    )
+    if result.status == 410:
+        reason = gettext("The receiver answered 410 Gone: it wants no more deliveries.")
+        disabled = _disable(subscription_id, now, reason, Q())
+    else:
+        reason = gettext(
+            "No successful delivery for %(days)s days; the last attempt: %(error)s"
+        ) % {"days": f"{settings.PROCEDURE_SYSTEM_RETRY_DAYS:g}", "error": result.error}
+        disabled = _disable(subscription_id, now, reason, Q(failing_since__lte=now - retry_span()))
+    if disabled:
+        return Outcome.DISABLED
+    if outcome == Outcome.RETRY:
         logger.info(
-            "Attempt %s of %s %s failed (%s); next at %s",
-            event.attempts,
-            event.kind,
-            event.pk,
-            error,
-            run_after.isoformat(),
+            "Attempt %s of delivery %s failed (%s); next at %s",
+            delivery.attempts,
+            delivery.pk,
+            result.error,
+            delivery.next_attempt_at.isoformat(),
         )
-        return Outcome.RETRY
+    return outcome
 
 
-def _hand_on(event, now):
-    """Let the certificate's next event, which waited for this one, go now."""
-    if event.certificate_id is None:
-        return
+def _disable(subscription_id, now, reason, condition):
+    """Disable the subscription if the condition holds and it is not already; returns whether
+    this call did (so the administrators are told once)."""
+    changed = (
+        Subscription.objects.filter(pk=subscription_id, disabled_at__isnull=True)
+        .filter(condition)
+        .update(disabled_at=now, disabled_reason=reason)
+    )
+    if changed:
+        logger.error("Subscription %s disabled: %s", subscription_id, reason)
+        transaction.on_commit(lambda: alert_administrators(subscription_id), robust=True)
+    return bool(changed)
+
+
+def _hand_on(delivery, now):
+    """Let the subject's next delivery, which waited for this one, go now."""
     following = (
-        OutboxEvent.objects.filter(
-            certificate_id=event.certificate_id, state=OutboxEvent.State.PENDING
+        Delivery.objects.filter(
+            subscription_id=delivery.subscription_id,
+            subject=delivery.subject,
+            position__gt=delivery.position,
+            state=State.PENDING,
         )
-        .filter(
-            Q(created_at__gt=event.created_at) | Q(created_at=event.created_at, id__gt=event.id)
-        )
-        .order_by("created_at", "id")
+        .order_by("position")
         .first()
     )
     if following is None:
         return
     if following.next_attempt_at > now:
-        OutboxEvent.objects.filter(pk=following.pk).update(next_attempt_at=now)
-    transaction.on_commit(lambda: schedule_delivery(following.pk))
+        Delivery.objects.filter(pk=following.pk).update(next_attempt_at=now)
+    _schedule_on_commit([following.pk])
 
 
-def retry(event, schedule=True):
-    """Send a pending or failed event again, now (the admin's "Retry now").
+def _shown_url(url):
+    """The URL for the attempt log: without credentials or query values."""
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "…" if parts.query else "", ""))
 
-    The attempt count starts again from 0, so the event gets the full series of automatic
-    retries before it fails again; the count it had is returned, for the admin's log (and
-    last_status/last_error keep the last failure until the next attempt). Call inside a
-    transaction that has locked the event; the delivery is queued once it commits.
-    """
-    previous_attempts = event.attempts
-    event.state = OutboxEvent.State.PENDING
-    event.attempts = 0
-    event.next_attempt_at = timezone.now()
-    event.save(update_fields=["state", "attempts", "next_attempt_at"])
-    if schedule:
-        event_id = event.pk
-        transaction.on_commit(lambda: schedule_delivery(event_id))
+
+# Telling the administrators -----------------------------------------------------------------
+
+
+def administrator_emails():
+    """settings.ADMINS when set, else the active superusers that have an e-mail address."""
+    admins = getattr(settings, "ADMINS", None)
+    if admins:
+        return [entry if isinstance(entry, str) else entry[1] for entry in admins]
+    users = get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(email="")
+    return list(users.values_list("email", flat=True))
+
+
+def alert_administrators(subscription_id):
+    """E-mail the administrators that a subscription was disabled. Never raises."""
+    try:
+        subscription = Subscription.objects.select_related("client").get(pk=subscription_id)
+        recipients = administrator_emails()
+        if not recipients:
+            logger.warning("Subscription %s disabled and no administrator to tell", subscription)
+            return
+        pending = subscription.deliveries.filter(state=State.PENDING).count()
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = gettext("Webhook subscription “%(name)s” disabled") % {
+                "name": subscription.name
+            }
+            body = render_to_string(
+                "procedure_system/subscription_disabled_email.txt",
+                {"subscription": subscription, "pending": pending},
+            )
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    except Exception:
+        logger.exception(
+            "Could not tell the administrators that subscription %s is disabled", subscription_id
+        )
+
+
+# By hand: resend, enable ----------------------------------------------------------------------
+
+
+def resend(delivery, user=None):
+    """Make a delivered, failed or pending delivery pending again now, with the full retry
+    span before it fails again, and queue it once the transaction commits. Returns the number
+    of attempts it had (last_status and last_error keep the last failure until the next
+    attempt)."""
+    with transaction.atomic():
+        locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        previous_attempts = locked.attempts
+        locked.state = State.PENDING
+        locked.attempts = 0
+        locked.first_attempt_at = None
+        locked.delivered_at = None
+        locked.next_attempt_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "state",
+                "attempts",
+                "first_attempt_at",
+                "delivered_at",
+                "next_attempt_at",
+            ]
+        )
+        _schedule_on_commit([locked.pk])
+    logger.info("Delivery %s resent by %s", delivery.pk, user or "the system")
+    for field in ("state", "attempts", "first_attempt_at", "delivered_at", "next_attempt_at"):
+        setattr(delivery, field, getattr(locked, field))
     return previous_attempts
 
 
-def due_events(now=None):
-    """Pending events whose time has come, oldest first."""
+def enable(subscription):
+    """Switch a disabled subscription back on: its pending deliveries go now, each with the
+    full retry span again (failed ones stay failed; resend them one by one)."""
+    now = timezone.now()
+    with transaction.atomic():
+        # Deliveries first, then the subscription: the order an outcome locks them in.
+        pending = Delivery.objects.filter(subscription=subscription, state=State.PENDING)
+        ids = list(pending.order_by("position").values_list("pk", flat=True))
+        pending.update(attempts=0, first_attempt_at=None, next_attempt_at=now)
+        Subscription.objects.filter(pk=subscription.pk).update(
+            disabled_at=None, disabled_reason="", failing_since=None
+        )
+        _schedule_on_commit(ids)
+    subscription.disabled_at, subscription.disabled_reason = None, ""
+    subscription.failing_since = None
+    return len(ids)
+
+
+# Dead workers and health -------------------------------------------------------------------
+
+
+def reap_abandoned_tasks(now=None):
+    """Mark failed the delivery task rows left RUNNING by a worker that died (started longer
+    ago than a lease: a live worker would have finished); returns how many. Their deliveries
+    are resumed by the watchdog their claim queued."""
+    from django_tasks_db.models import DBTaskResult
+
     now = now or timezone.now()
-    return OutboxEvent.objects.filter(
-        state=OutboxEvent.State.PENDING, next_attempt_at__lte=now
-    ).order_by("created_at", "id")
+    try:
+        return (
+            DBTaskResult.objects.running()
+            .filter(task_path__in=TASK_PATHS, started_at__lt=now - lease())
+            .update(
+                status="FAILED",
+                finished_at=now,
+                exception_class_path="procedure_system.delivery.WorkerLost",
+                traceback="The worker running this task stopped before it finished (killed, "
+                "or its machine lost); the delivery is tried again by its watchdog task.",
+            )
+        )
+    except Exception:
+        logger.exception("Could not reap abandoned delivery tasks")
+        return 0
+
+
+def stuck_deliveries(now=None):
+    """Pending deliveries of subscriptions that are on, due for longer than STUCK_AFTER and
+    not waiting behind an earlier one: no worker has taken them."""
+    now = now or timezone.now()
+    earlier = Delivery.objects.filter(
+        subscription_id=OuterRef("subscription_id"),
+        subject=OuterRef("subject"),
+        position__lt=OuterRef("position"),
+        state=State.PENDING,
+    )
+    return due_deliveries(now - STUCK_AFTER).exclude(Exists(earlier))
+
+
+def health_problems(now=None):
+    """What /health/ reports about deliveries, in English for the operator; empty when fine.
+    Counts only: a public endpoint names no receiver."""
+    now = now or timezone.now()
+    problems = []
+    failed = Delivery.objects.filter(state=State.FAILED).filter(
+        Q(subscription__is_active=True)
+        & (Q(subscription__client__isnull=True) | Q(subscription__client__is_active=True))
+    )
+    if count := failed.count():
+        problems.append(f"failed deliveries: {count} (retried for the whole retry span)")
+    if count := stuck_deliveries(now).count():
+        minutes = int(STUCK_AFTER.total_seconds() // 60)
+        problems.append(f"stuck deliveries: {count} (due for more than {minutes} minutes)")
+    disabled = Subscription.objects.filter(is_active=True, disabled_at__isnull=False)
+    if count := disabled.count():
+        problems.append(f"disabled webhook subscriptions: {count}")
+    return problems

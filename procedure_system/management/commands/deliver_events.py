@@ -1,104 +1,109 @@
-"""Catch up on events for the procedure system: after an outage, or a worker that died.
+"""Catch up on deliveries to webhook subscriptions: after an outage, or a worker that died.
 
-    manage.py deliver_events                 queue every due pending event for the workers
-    manage.py deliver_events --now           deliver them here and now, oldest first
-    manage.py deliver_events --all           also those still waiting out a backoff
-    manage.py deliver_events --retry-failed  also failed ones (as "Retry now" in the admin)
+    manage.py deliver_events                  queue every due delivery for the workers
+    manage.py deliver_events --now            deliver them here and now, in feed order
+    manage.py deliver_events --all            also those still waiting out a retry delay
+    manage.py deliver_events --resend-failed  also failed ones, as "resend" in the admin
 
-Scheduling twice is harmless: a delivery task does nothing for an event that is no longer
-pending or not yet due, and the receiver keeps each event once (Idempotency-Key).
+Each run first gives the feed's committed events their positions (creating their deliveries)
+and marks failed the task rows that dead workers left running. Run it from cron every few
+minutes. Running it twice is harmless: a delivery task does nothing for a delivery that is not
+due, and the receiver keeps each webhook-id once.
 """
 
 from collections import Counter
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from procedure_system import delivery
-from procedure_system.models import OutboxEvent
+from procedure_system import delivery, feed
+from procedure_system.models import Delivery
 
 
 class Command(BaseCommand):
-    help = "Queue (or, with --now, deliver) every due pending event for the procedure system."
+    help = "Queue (or, with --now, deliver) every due delivery to webhook subscriptions."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--now", action="store_true", help="Deliver here, synchronously, oldest first."
+            "--now", action="store_true", help="Deliver here, synchronously, in feed order."
         )
         parser.add_argument(
             "--all",
             action="store_true",
-            help="Also pending events waiting out a backoff (e.g. once the receiver is back).",
+            help="Also deliveries waiting out a retry delay (e.g. once the receiver is back).",
         )
         parser.add_argument(
-            "--retry-failed",
+            "--resend-failed",
             action="store_true",
-            help="Also failed events: pending again, attempts counted from 0.",
+            help="Also failed deliveries: pending again, with the full retry span.",
         )
 
-    def handle(self, *, now, all, retry_failed, verbosity, **options):
-        if not delivery.is_configured():
-            self.stderr.write(
-                _(
-                    "PROCEDURE_SYSTEM_EVENTS_URL and PROCEDURE_SYSTEM_SECRET must be set; "
-                    "%(count)s events are waiting."
-                )
-                % {"count": OutboxEvent.objects.filter(state=OutboxEvent.State.PENDING).count()}
-            )
-            return
-        if retry_failed:
-            self._retry_failed()
-        if all:
-            OutboxEvent.objects.filter(
-                state=OutboxEvent.State.PENDING, next_attempt_at__gt=timezone.now()
-            ).update(next_attempt_at=timezone.now())
-        event_ids = list(delivery.due_events().values_list("pk", flat=True))
-        if now:
-            outcomes = Counter(delivery.deliver(event_id) for event_id in event_ids)
-            for outcome, count in sorted(outcomes.items()):
-                self.stdout.write(f"{outcome}: {count}")
-            delivered = outcomes[delivery.Outcome.DELIVERED]
+    def handle(self, *, now, all, resend_failed, **options):
+        created = feed.sequence()
+        reaped = delivery.reap_abandoned_tasks()
+        if created:
             self.stdout.write(
                 ngettext(
-                    "%(delivered)s of %(count)s due event delivered.",
-                    "%(delivered)s of %(count)s due events delivered.",
-                    len(event_ids),
+                    "%(count)s new delivery from the feed.",
+                    "%(count)s new deliveries from the feed.",
+                    len(created),
                 )
-                % {"delivered": delivered, "count": len(event_ids)}
+                % {"count": len(created)}
             )
-            return
-        queued = sum(1 for event_id in event_ids if delivery.schedule_delivery(event_id))
+        if reaped:
+            self.stdout.write(
+                ngettext(
+                    "%(count)s task left running by a dead worker marked failed.",
+                    "%(count)s tasks left running by dead workers marked failed.",
+                    reaped,
+                )
+                % {"count": reaped}
+            )
+        if resend_failed:
+            self._resend_failed()
+        if all:
+            Delivery.objects.filter(
+                state=Delivery.State.PENDING, next_attempt_at__gt=timezone.now()
+            ).filter(delivery.receiving_q()).update(next_attempt_at=timezone.now())
+        delivery_ids = list(delivery.due_deliveries().values_list("pk", flat=True))
+        if now:
+            self._deliver(delivery_ids)
+        else:
+            queued = delivery.schedule_due(delivery_ids)
+            self.stdout.write(
+                ngettext(
+                    "%(queued)s of %(count)s due delivery queued.",
+                    "%(queued)s of %(count)s due deliveries queued.",
+                    len(delivery_ids),
+                )
+                % {"queued": queued, "count": len(delivery_ids)}
+            )
+
+    def _deliver(self, delivery_ids):
+        # One by one in feed order: a delivery that waited for an earlier one of its subject
+        # finds it delivered by the time its turn comes.
+        outcomes = Counter(delivery.deliver(delivery_id) for delivery_id in delivery_ids)
+        for outcome, count in sorted(outcomes.items()):
+            self.stdout.write(f"{outcome}: {count}")
         self.stdout.write(
             ngettext(
-                "%(queued)s of %(count)s due event queued for delivery.",
-                "%(queued)s of %(count)s due events queued for delivery.",
-                len(event_ids),
+                "%(delivered)s of %(count)s due delivery delivered.",
+                "%(delivered)s of %(count)s due deliveries delivered.",
+                len(delivery_ids),
             )
-            % {"queued": queued, "count": len(event_ids)}
+            % {"delivered": outcomes[delivery.Outcome.DELIVERED], "count": len(delivery_ids)}
         )
 
-    def _retry_failed(self):
-        count = 0
-        for event_id in OutboxEvent.objects.filter(state=OutboxEvent.State.FAILED).values_list(
-            "pk", flat=True
-        ):
-            with transaction.atomic():
-                event = (
-                    OutboxEvent.objects.select_for_update()
-                    .filter(pk=event_id, state=OutboxEvent.State.FAILED)
-                    .first()
-                )
-                if event:
-                    delivery.retry(event, schedule=False)
-                    count += 1
+    def _resend_failed(self):
+        failed = list(Delivery.objects.filter(state=Delivery.State.FAILED).order_by("position"))
+        for failed_delivery in failed:
+            delivery.resend(failed_delivery)
         self.stdout.write(
             ngettext(
-                "%(count)s failed event is pending again.",
-                "%(count)s failed events are pending again.",
-                count,
+                "%(count)s failed delivery is pending again.",
+                "%(count)s failed deliveries are pending again.",
+                len(failed),
             )
-            % {"count": count}
+            % {"count": len(failed)}
         )

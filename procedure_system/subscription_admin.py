@@ -509,8 +509,10 @@ class EnableView(SubscriptionActionView):
         return "" if self.object.is_disabled else _("This subscription is not disabled.")
 
     def perform(self, form):
+        # No lock on the subscription here: enable() locks its deliveries first, as every
+        # delivery outcome does.
+        subscription = self.object
         with transaction.atomic():
-            subscription = Subscription.objects.select_for_update().get(pk=self.object.pk)
             log(
                 instance=subscription,
                 action=ENABLED,
@@ -520,11 +522,15 @@ class EnableView(SubscriptionActionView):
                     "reason": subscription.disabled_reason,
                 },
             )
-            delivery.enable(subscription)
+            waiting = delivery.enable(subscription)
         messages.success(
             self.request,
-            _("“%(name)s” is enabled again: its waiting deliveries are being sent.")
-            % {"name": subscription.name},
+            ngettext(
+                "“%(name)s” is enabled again: %(count)d waiting delivery is being sent.",
+                "“%(name)s” is enabled again: %(count)d waiting deliveries are being sent.",
+                waiting,
+            )
+            % {"name": subscription.name, "count": waiting},
         )
         return self.done()
 
@@ -559,8 +565,10 @@ class ReplayView(SubscriptionActionView):
 
     def perform(self, form):
         after = form.cleaned_data["after"]
+        subscription = self.object
+        # No lock on the subscription: replay() writes its deliveries, which delivery outcomes
+        # lock before the subscription.
         with transaction.atomic():
-            subscription = Subscription.objects.select_for_update().get(pk=self.object.pk)
             count = feed.replay(subscription, after)
             log(
                 instance=subscription,

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from procedure_system import feed
+from procedure_system import delivery as push
+from procedure_system import feed, webhooks
 from procedure_system.models import (
     Delivery,
     DeliveryAttempt,
@@ -170,8 +171,15 @@ def test_rotation_keeps_the_old_secret_signing_until_it_expires(client, administ
     rows = dict(subscription.secrets.values_list("secret", "expires_at"))
     assert rows[new] is None
     assert before + timedelta(hours=24) <= rows[old] <= timezone.now() + timedelta(hours=24)
-    # Both sign meanwhile; the new one alone once the overlap is over.
+    # Both sign meanwhile (a request made now carries a signature with each, and a receiver
+    # that knows either accepts it); the new one alone once the overlap is over.
     assert valid_secrets(subscription, timezone.now()) == {old, new}
+    request = push.build_request(
+        Delivery.objects.get(subscription=subscription, event=linked(officer_in("03172")))
+    )
+    assert len(request.headers["webhook-signature"].split()) == 2
+    for secret in (old, new):
+        webhooks.verify([secret], request.headers, request.body)
     assert valid_secrets(subscription, timezone.now() + timedelta(hours=25)) == {new}
     entry = ModelLogEntry.objects.get(action=SECRET_ROTATED)
     assert entry.object_id == str(subscription.pk) and entry.user == administrator

@@ -32,9 +32,10 @@ from .outbox_admin import (
     CHANGE_FEED,
     RESENT,
     ConfirmActionView,
+    InspectDisplayMixin,
     ReadOnlyViewSetMixin,
     field_label,
-    or_dash,
+    local_datetime,
 )
 
 # Deliveries are the push's working records: the feed's permissions decide who sees them
@@ -89,7 +90,7 @@ class DeliveryIndexView(IndexView):
         return buttons
 
 
-class DeliveryInspectView(InspectView):
+class DeliveryInspectView(InspectDisplayMixin, InspectView):
     template_name = "procedure_system/admin/delivery_inspect.html"
     resend_url_name = None
     event_url_name = None
@@ -113,11 +114,10 @@ class DeliveryInspectView(InspectView):
             )
         return buttons
 
-    def get_field_display_value(self, field_name, field):
-        custom = hasattr(self, f"get_{field_name}_display_value")
-        if not custom and getattr(self.object, field_name) in (None, ""):
-            return "-"
-        return super().get_field_display_value(field_name, field)
+    def get_field_label(self, field_name, field):
+        if field_name == "kind":
+            return _("Type, as the client sees it")
+        return super().get_field_label(field_name, field)
 
     def get_event_display_value(self):
         event = self.object.event
@@ -125,7 +125,7 @@ class DeliveryInspectView(InspectView):
         return format_html('<a href="{}">{}</a>', url, event)
 
     def get_next_attempt_at_display_value(self):
-        return or_dash(next_attempt(self.object))
+        return local_datetime(next_attempt(self.object))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

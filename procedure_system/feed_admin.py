@@ -18,7 +18,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from units.models import AdministrativeUnit, within_q
 
 from .models import OutboxEvent
-from .outbox_admin import ReadOnlyViewSetMixin, field_label, or_dash
+from .outbox_admin import InspectDisplayMixin, ReadOnlyViewSetMixin, field_label, or_dash
 
 
 def current_units(request=None):
@@ -46,18 +46,12 @@ class FeedEventIndexView(IndexView):
         return super().get_base_queryset().select_related("unit", "previous_unit")
 
 
-class FeedEventInspectView(InspectView):
+class FeedEventInspectView(InspectDisplayMixin, InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(
             OutboxEvent.objects.select_related("unit", "previous_unit", "certificate", "officer"),
             pk=self.pk,
         )
-
-    def get_field_display_value(self, field_name, field):
-        custom = hasattr(self, f"get_{field_name}_display_value")
-        if not custom and getattr(self.object, field_name) in (None, ""):
-            return "-"
-        return super().get_field_display_value(field_name, field)
 
     def get_payload_display_value(self):
         return format_html(
@@ -74,7 +68,7 @@ def unit_of(event):
 class FeedEventViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     model = OutboxEvent
     icon = "list-ol"
-    menu_label = _("Change feed")
+    menu_label = _("Events for the procedure system")
     add_to_settings_menu = True
     index_view_class = FeedEventIndexView
     inspect_view_class = FeedEventInspectView

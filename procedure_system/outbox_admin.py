@@ -5,10 +5,14 @@ The views themselves: feed_admin.py (the change feed), subscription_admin.py (we
 subscriptions and their secrets), delivery_admin.py (deliveries and their attempt logs).
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +47,25 @@ def field_label(model, name):
 
 def or_dash(value):
     return "-" if value in (None, "") else value
+
+
+def local_datetime(value):
+    """A date and time as the admin shows them: in the site's time zone (a model field's value
+    is in UTC)."""
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else "-"
+
+
+class InspectDisplayMixin:
+    """Inspect views: "-" for what is empty, dates and times in the site's time zone."""
+
+    def get_field_display_value(self, field_name, field):
+        if not hasattr(self, f"get_{field_name}_display_value"):
+            value = getattr(self.object, field_name, None)
+            if value in (None, ""):
+                return "-"
+            if isinstance(value, datetime.datetime):
+                return local_datetime(value)
+        return super().get_field_display_value(field_name, field)
 
 
 class ReadOnlyViewSetMixin:

@@ -27,7 +27,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -51,7 +50,9 @@ from .outbox_admin import (
     SECRET_ROTATED,
     VIEW_FEED,
     ConfirmActionView,
+    InspectDisplayMixin,
     field_label,
+    local_datetime,
     or_dash,
 )
 
@@ -345,7 +346,7 @@ class SubscriptionDeleteView(EnvironmentIsReadOnlyMixin, DeleteView):
     pass
 
 
-class SubscriptionInspectView(InspectView):
+class SubscriptionInspectView(InspectDisplayMixin, InspectView):
     action_url_names = None
     deliveries_url_name = None
 
@@ -385,40 +386,21 @@ class SubscriptionInspectView(InspectView):
     def get_is_active_display_value(self):
         return status_of(self.object)
 
-    def get_disabled_at_display_value(self):
-        return self.date_or_dash(self.object.disabled_at)
-
-    def get_failing_since_display_value(self):
-        return self.date_or_dash(self.object.failing_since)
-
-    def get_last_success_at_display_value(self):
-        return self.date_or_dash(self.object.last_success_at)
-
-    def get_disabled_reason_display_value(self):
-        return or_dash(self.object.disabled_reason)
-
-    def get_created_at_display_value(self):
-        return self.date_or_dash(self.object.created_at)
-
-    @staticmethod
-    def date_or_dash(value):
-        return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else "-"
-
     def get_secrets_display_value(self):
         if self.object.is_environment:
             return _("PROCEDURE_SYSTEM_SECRET, from the environment")
         now = timezone.now()
         lines = []
         for secret in self.object.secrets.all():
-            created = self.date_or_dash(secret.created_at)
+            created = local_datetime(secret.created_at)
             if secret.expires_at is None:
                 state = _("signs every request")
             elif secret.expires_at > now:
                 state = _("still signs until %(date)s") % {
-                    "date": self.date_or_dash(secret.expires_at)
+                    "date": local_datetime(secret.expires_at)
                 }
             else:
-                state = _("expired %(date)s") % {"date": self.date_or_dash(secret.expires_at)}
+                state = _("expired %(date)s") % {"date": local_datetime(secret.expires_at)}
             lines.append((_("Created %(date)s") % {"date": created}, state))
         if not lines:
             return "-"
@@ -501,7 +483,7 @@ class EnableView(SubscriptionActionView):
             "It was disabled on %(date)s: %(reason)s. Enabled again, its waiting deliveries "
             "are sent now, in order."
         ) % {
-            "date": SubscriptionInspectView.date_or_dash(self.object.disabled_at),
+            "date": local_datetime(self.object.disabled_at),
             "reason": or_dash(self.object.disabled_reason),
         }
 

@@ -61,12 +61,14 @@ CERTIFICATE_ISSUERS = [
     for action in ("add", "change", "delete", "view")
 ]
 
-# The procedure-system link: delivery of events (retried by hand) and API clients.
+# The procedure-system link: the change feed and its deliveries (resent by hand), API clients
+# and their webhook subscriptions.
 PROCEDURE_SYSTEM = [
     ("procedure_system", "view_outboxevent"),
     ("procedure_system", "change_outboxevent"),
     *[
-        ("procedure_system", f"{action}_apiclient")
+        ("procedure_system", f"{action}_{model}")
+        for model in ("apiclient", "subscription")
         for action in ("add", "change", "delete", "view")
     ],
 ]

@@ -23,5 +23,22 @@ def register_api_client_log_actions(actions):
 # --- end of API clients ----------------------------------------------------------------------
 
 
-# --- Outbox (push): TEMPORARILY OFF while issue 15's admin is rebuilt (admin helper) ------
-# --- end of outbox ---------------------------------------------------------------------------
+# --- Push: the change feed, webhook subscriptions, deliveries, and their log actions ---------
+from .delivery_admin import delivery_viewset  # noqa: E402
+from .feed_admin import feed_event_viewset  # noqa: E402
+from .outbox_admin import LOG_ACTIONS  # noqa: E402
+from .subscription_admin import subscription_viewset  # noqa: E402
+
+
+@hooks.register("register_admin_viewset")
+def register_push_viewsets():
+    return [feed_event_viewset, subscription_viewset, delivery_viewset]
+
+
+@hooks.register("register_log_actions")
+def register_push_log_actions(actions):
+    for action, label, message in LOG_ACTIONS:
+        actions.register_action(action, label, message)
+
+
+# --- end of push -----------------------------------------------------------------------------

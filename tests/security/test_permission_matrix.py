@@ -39,7 +39,7 @@ from django.utils import timezone
 from certification.models import Certificate
 from courses.models import Assignment
 from officers.models import ActivationCode, Officer
-from procedure_system.models import ApiClient, OutboxEvent
+from procedure_system.models import ApiClient, Delivery, Subscription
 
 from .inventory import our_url_names
 from .matrix import (
@@ -611,6 +611,14 @@ ASSIGNMENT_ROWS = [
 ]
 
 API_CLIENT = place_attr("api_client")
+SUBSCRIPTION = lambda w, p: {"pk": w.subscription.pk}  # noqa: E731
+DELIVERY = lambda w, p: {"pk": w.delivery.pk}  # noqa: E731
+
+
+def delivery_state(w, p):
+    return Delivery.objects.filter(pk=w.delivery.pk).values_list("state", "attempts")[0]
+
+
 PROCEDURE_SYSTEM_ROWS = [
     *[Row(f"api_client:{name}", ADMIN_ONLY) for name in ("index", "index_results", "add")],
     *[
@@ -633,20 +641,64 @@ PROCEDURE_SYSTEM_ROWS = [
         places=("A",),
         state=exists(ApiClient, API_CLIENT),
     ),
-    *[Row(f"outbox_event:{name}", ADMIN_ONLY) for name in ("index", "index_results")],
+    *[Row(f"feed_event:{name}", ADMIN_ONLY) for name in ("index", "index_results")],
     *[
-        Row(f"outbox_event:{name}", ADMIN_ONLY, lambda w, p: {"pk": w.outbox_event.pk})
-        for name in ("inspect", "history", "history_results", "usage", "retry")
+        Row(f"feed_event:{name}", ADMIN_ONLY, lambda w, p: {"pk": w.outbox_event.pk})
+        for name in ("inspect", "history", "history_results", "usage")
+    ],
+    *[
+        Row(f"webhook_subscription:{name}", ADMIN_ONLY)
+        for name in ("index", "index_results", "add")
+    ],
+    *[
+        Row(f"webhook_subscription:{name}", ADMIN_ONLY, SUBSCRIPTION)
+        for name in (
+            "inspect",
+            "edit",
+            "delete",
+            "history",
+            "history_results",
+            "usage",
+            "rotate",
+            "enable",
+            "replay",
+        )
     ],
     Row(
-        "outbox_event:retry",
-        ADMIN_ONLY_POST,
-        lambda w, p: {"pk": w.outbox_event.pk},
+        "webhook_subscription:rotate",
+        ADMIN_ONLY,  # the new secret is shown once, on the page
+        SUBSCRIPTION,
         "POST",
-        state=lambda w, p: OutboxEvent.objects.filter(pk=w.outbox_event.pk).values_list(
-            "state", "attempts", "next_attempt_at"
-        )[0],
+        state=lambda w, p: w.subscription.secrets.count(),
     ),
+    Row(
+        "webhook_subscription:enable",
+        ADMIN_ONLY_POST,
+        SUBSCRIPTION,
+        "POST",
+        state=lambda w, p: Subscription.objects.get(pk=w.subscription.pk).disabled_at,
+    ),
+    Row(
+        "webhook_subscription:replay",
+        ADMIN_ONLY_POST,
+        SUBSCRIPTION,
+        "POST",
+        data=lambda w, p: {"after": "0"},
+        state=delivery_state,
+    ),
+    Row(
+        "webhook_subscription:delete",
+        ADMIN_ONLY_POST,
+        SUBSCRIPTION,
+        "POST",
+        state=lambda w, p: Subscription.objects.filter(pk=w.subscription.pk).exists(),
+    ),
+    *[Row(f"webhook_delivery:{name}", ADMIN_ONLY) for name in ("index", "index_results")],
+    *[
+        Row(f"webhook_delivery:{name}", ADMIN_ONLY, DELIVERY)
+        for name in ("inspect", "history", "history_results", "usage", "resend")
+    ],
+    Row("webhook_delivery:resend", ADMIN_ONLY_POST, DELIVERY, "POST", state=delivery_state),
 ]
 
 

@@ -43,8 +43,10 @@ from courses import progress
 from courses.models import Assignment, CatalogueIndexPage, CoursePage, LessonPage, TrackPage
 from home.models import HomePage
 from officers import roles
+from procedure_system import feed
 from procedure_system.api_auth import assign_new_token
-from procedure_system.models import ApiClient, OutboxEvent
+from procedure_system.models import ApiClient, Delivery, DeliveryAttempt, OutboxEvent, Subscription
+from procedure_system.subscription_admin import issue_secret
 from tests.courses.reading import read
 from tests.factories import OfficerFactory, officer_with_role
 from units.loader import load_bundled_dien_bien, load_bundled_national
@@ -143,6 +145,10 @@ class World:
     certificate_issuer: object
     outbox_event: OutboxEvent
     admin_officer: object
+    # Place A's client's webhook subscription, disabled after failures, and its delivery of
+    # outbox_event, failed: every push action (enable, replay, resend) has something to do.
+    subscription: Subscription = None
+    delivery: Delivery = None
     # The officer records of the staff roles' users, by place key (STAFF_PLACES): HR may see
     # some of them, in their area, but change none.
     staff_officers: dict = field(default_factory=dict)
@@ -379,6 +385,7 @@ def build_world():
         admin_officer=admin_officer,
         staff_officers=staff_officers,
     )
+    world.subscription, world.delivery = _push(places["A"].api_client, world.outbox_event)
     trainer = users["trainer"]
     for name, reviewed in (("question", question), ("quiz", quiz), ("signingexercise", exercise)):
         reviewed.save_revision(user=trainer, clean=False)
@@ -390,6 +397,30 @@ def build_world():
     world.tokens["token_province"] = _token("Matrix API Dien Bien", [_unit("11")])
     world.tokens["token_inactive"] = _token("Matrix API inactive", [_unit("11")], active=False)
     return world
+
+
+def _push(api_client, event):
+    """A subscription of the client and its failed delivery of the event (numbered into the
+    feed now, as its commit would have)."""
+    subscription = Subscription.objects.create(
+        client=api_client, name="Matrix webhooks", url="http://127.0.0.1:9/matrix"
+    )
+    issue_secret(subscription)
+    feed.sequence()
+    delivery = Delivery.objects.get(subscription=subscription, event=event)
+    failed_at = timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.FAILED, attempts=5, last_status=503, last_error="HTTP 503"
+    )
+    DeliveryAttempt.objects.create(
+        delivery=delivery, url=subscription.url, at=failed_at, status=503, duration_ms=12
+    )
+    Subscription.objects.filter(pk=subscription.pk).update(
+        disabled_at=failed_at, disabled_reason="Matrix: failing for the whole retry span"
+    )
+    subscription.refresh_from_db()
+    delivery.refresh_from_db()
+    return subscription, delivery
 
 
 def _token(name, units, active=True):

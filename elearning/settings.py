@@ -426,7 +426,8 @@ CERTIFICATE_SIGNING_OCSP = os.environ.get("CERTIFICATE_SIGNING_OCSP", "")
 CERTIFICATE_TSA_URL = os.environ.get("CERTIFICATE_TSA_URL", "")
 CERTIFICATE_TSA_CHAIN = os.environ.get("CERTIFICATE_TSA_CHAIN", "")
 
-# Push to the procedure system: events are POSTed to this address, signed with HMAC-SHA256.
+# The receiver that hears every unit's events (procedure_system/delivery.py): POSTed as
+# Standard Webhooks signed with this secret, with the version-1 headers for one release.
 PROCEDURE_SYSTEM_EVENTS_URL = os.environ.get("PROCEDURE_SYSTEM_EVENTS_URL", "")
 PROCEDURE_SYSTEM_SECRET = os.environ.get("PROCEDURE_SYSTEM_SECRET", "")
 # The total deadline of one delivery attempt (connecting, sending and reading the answer).

@@ -28,6 +28,8 @@ SCOPED_MODELS = (
     ("certification", "certificate"),
     ("procedure_system", "apiclient"),
     ("procedure_system", "outboxevent"),
+    ("procedure_system", "subscription"),
+    ("procedure_system", "delivery"),
     ("auth", "user"),
 )
 

@@ -959,6 +959,8 @@ API_ROWS = [
         query=lambda w, p: {"procedure_account": f"matrix-account-{p.lower()}"},
         shows=lambda w, p: officer_name(p),
     ),
+    # The change feed: each token reads its area's events (none of B's or C's for a commune).
+    Row("procedure_api:list_events", TOKENS),
     # The schema and its documentation are public: they describe the API, not its data.
     Row("procedure_api:openapi-json", API_PUBLIC),
     Row("procedure_api:openapi-view", API_PUBLIC),

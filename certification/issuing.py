@@ -118,11 +118,12 @@ def issue(officer, course, at=None):
             expire(valid, at=valid.expires_at)
         previous = valid
     else:
+        # Locked like the valid one: a revocation of it at the same moment either comes first
+        # (it is then no longer expired, and not renewed) or waits for the renewal.
         previous = (
-            Certificate.objects.filter(
-                officer=officer, course=course, status=Certificate.Status.EXPIRED
-            )
-            .order_by("-issued_at")
+            Certificate.objects.select_for_update()
+            .filter(officer=officer, course=course, status=Certificate.Status.EXPIRED)
+            .order_by("-issued_at", "-pk")
             .first()
         )
     if previous:

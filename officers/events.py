@@ -60,7 +60,9 @@ def stored(officers):
     # In chunks: SQLite takes a bounded number of parameters per query.
     for start in range(0, len(ids), CHUNK):
         rows = (
-            Officer.objects.select_for_update()
+            # NO KEY UPDATE, as the write itself takes: rows pointing to the officer (its
+            # certificates' events) are not held up.
+            Officer.objects.select_for_update(no_key=True)
             .filter(pk__in=ids[start : start + CHUNK])
             .order_by("pk")
             .values_list("pk", *WATCHED)

@@ -67,7 +67,11 @@ def record(
         )
     row = certificate if certificate is not None else officer
     if row is not None:
-        list(type(row).objects.select_for_update().filter(pk=row.pk).values_list("pk"))
+        # NO KEY UPDATE (PostgreSQL): the lock the change's own UPDATE takes, which leaves rows
+        # pointing to the subject free to be written (FOR UPDATE would deadlock a revocation,
+        # whose event points to the officer, with an issue holding that officer).
+        rows = type(row).objects.select_for_update(no_key=True).filter(pk=row.pk)
+        list(rows.values_list("pk"))
     rank = (
         OutboxEvent.objects.filter(subject=subject).aggregate(rank=Max("subject_rank"))["rank"] or 0
     ) + 1

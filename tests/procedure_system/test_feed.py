@@ -332,7 +332,7 @@ def test_feed_order_puts_each_subject_in_rank_order_in_the_places_its_events_too
     assert feed.feed_order([a1, a2, b1, b2]) == [b1, a1, b2, a2]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_record_outside_a_transaction_is_refused():
     """A change committed on its own, its event after it, could lose the event."""
     with pytest.raises(transaction.TransactionManagementError):

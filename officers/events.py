@@ -3,7 +3,8 @@ confirmed or unlinked, and a move to another unit (procedure_system subscribes i
 AppConfig.ready()).
 
 Every path that changes an officer tells them: Officer.save() and the bulk import
-(`officers_saved`). A change is told against what the database held, read under the officer's
+(`officers_saved`). A queryset's update() tells nothing: never change an officer's unit or
+account with it. A change is told against what the database held, read under the officer's
 row lock in the transaction that writes the new values (`stored`), not against what the
 instance was read with: two edits of one officer at once (HR's form and an import) are then
 told one after the other, each from the state the other left, and what the feed says always

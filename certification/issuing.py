@@ -105,7 +105,10 @@ def issue(officer, course, at=None):
     at = at or timezone.now()
     # One issue per officer at a time: two completions of the same course at once would both
     # find no valid certificate and both create one (the second breaking the one-valid rule).
-    Officer.objects.select_for_update().filter(pk=officer.pk).first()
+    # NO KEY UPDATE (PostgreSQL): rows that only point to the officer (a revocation's feed
+    # event, written while it holds the certificate this issue waits for) can still be written;
+    # a plain FOR UPDATE would have both wait for each other (a deadlock).
+    Officer.objects.select_for_update(no_key=True).filter(pk=officer.pk).first()
     valid = (
         Certificate.objects.select_for_update()
         .filter(officer=officer, course=course, status=Certificate.Status.VALID)
@@ -118,11 +121,12 @@ def issue(officer, course, at=None):
             expire(valid, at=valid.expires_at)
         previous = valid
     else:
+        # Locked like the valid one: a revocation of it at the same moment either comes first
+        # (it is then no longer expired, and not renewed) or waits for the renewal.
         previous = (
-            Certificate.objects.filter(
-                officer=officer, course=course, status=Certificate.Status.EXPIRED
-            )
-            .order_by("-issued_at")
+            Certificate.objects.select_for_update()
+            .filter(officer=officer, course=course, status=Certificate.Status.EXPIRED)
+            .order_by("-issued_at", "-pk")
             .first()
         )
     if previous:

@@ -675,12 +675,15 @@ def _save(checker, result):
             to_update.append(officer)
         else:
             result.unchanged += 1
+    # The events are told from what the rows hold now, locked until the import commits (an
+    # edit made since the file was checked is not told twice, or from the wrong unit).
+    before = events.stored(to_update)
     # Values moving between two officers in one file (a swapped CCCD) would trip the unique
     # constraints half-way through an update; clear them first, inside the same transaction.
     _clear_moving_values(to_update)
     Officer.objects.bulk_create(to_create, batch_size=500)
     Officer.objects.bulk_update(to_update, OFFICER_FIELDS, batch_size=500)
-    events.officers_saved(created=to_create, updated=to_update)
+    events.officers_saved(created=to_create, updated=to_update, before=before)
     result.created, result.updated = len(to_create), len(to_update)
 
 

@@ -3,7 +3,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -146,18 +146,29 @@ class Officer(models.Model):
 
     def save(self, *args, confirmed_account=False, **kwargs):
         """`confirmed_account`: the account being linked is one the officer asked for and HR
-        confirmed (the event says so)."""
-        self.sort_key = sort_key(self.full_name)
-        created = self._state.adding
-        super().save(*args, **kwargs)
-        events.officer_saved(self, confirmed=confirmed_account, created=created)
+        confirmed (the event says so).
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        officer = super().from_db(db, field_names, values)
-        if "unit_id" in field_names and "procedure_account" in field_names:
-            events.remember_loaded(officer)
-        return officer
+        In one transaction with the events it tells (officers/events.py), whoever calls it: the
+        row is locked and read as stored first, so the change is told from what the database
+        held, and the feed counts the officer's events in order under that lock."""
+        self.sort_key = sort_key(self.full_name)
+        written = self._watched_fields_written(kwargs.get("update_fields"))
+        with transaction.atomic(using=kwargs.get("using")):
+            before = None
+            if not self._state.adding and written:
+                before = events.stored([self]).get(self.pk)
+            super().save(*args, **kwargs)
+            if written:
+                events.officer_saved(self, before, confirmed=confirmed_account, written=written)
+
+    def _watched_fields_written(self, update_fields):
+        """The watched fields (events.WATCHED) this save writes: those of `update_fields`, or
+        every loaded one (Django saves only what an `only()` read loaded)."""
+        if update_fields is not None:
+            names = {self._meta.get_field(name).attname for name in update_fields}
+        else:
+            names = set(events.WATCHED) - self.get_deferred_fields()
+        return tuple(name for name in events.WATCHED if name in names)
 
     @property
     def family_name(self):

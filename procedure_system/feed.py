@@ -10,10 +10,11 @@ committed events and numbers them above every position given before, and a reade
 whole run or none of it: once a client has read position P, every event it has not seen gets
 a position above P. Clients read only positioned events, so none is skipped or repeated.
 
-Order within one certificate or officer (its *subject*) never depends on a host's clock: the
-change that records an event holds the subject's row lock, and the event's `subject_rank`
-(one more than the subject's events so far) is counted under it; a run numbers events by that
-rank first.
+Order within one certificate or officer (its *subject*) never depends on a host's clock: an
+event is recorded under the subject's row lock (`record` takes it), and its `subject_rank`
+(one more than the subject's events so far) is counted under it, so a subject's next event is
+counted only once the transaction of its last one has committed; a run numbers each subject's
+events in rank order (`feed_order`).
 
 Runs happen right after each commit that recorded events, before each feed read, and from
 `manage.py deliver_events`; running when there is nothing to number costs one query.
@@ -53,8 +54,24 @@ CLIENT_TYPES = [
 def record(
     kind, *, subject, unit, data, occurred_at, certificate=None, officer=None, previous_unit=None
 ):
-    """Write an event in the current transaction, which must hold the subject's row lock
-    (it has just changed that row). Its position comes after commit."""
+    """Write an event in the current transaction, the one of its change (refused outside a
+    transaction: the change would commit without its event). Its position comes after commit.
+
+    The subject's row (the certificate, else the officer) is locked before its events are
+    counted. The change has usually locked it already by writing it, but the rank must not
+    depend on every caller doing so: without the lock, two transactions recording for one
+    subject would count the same rank, and the second would fail on the unique rank."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "feed.record() must run inside the transaction of the change it records."
+        )
+    row = certificate if certificate is not None else officer
+    if row is not None:
+        # NO KEY UPDATE (PostgreSQL): the lock the change's own UPDATE takes, which leaves rows
+        # pointing to the subject free to be written (FOR UPDATE would deadlock a revocation,
+        # whose event points to the officer, with an issue holding that officer).
+        rows = type(row).objects.select_for_update(no_key=True).filter(pk=row.pk)
+        list(rows.values_list("pk"))
     rank = (
         OutboxEvent.objects.filter(subject=subject).aggregate(rank=Max("subject_rank"))["rank"] or 0
     ) + 1
@@ -74,20 +91,23 @@ def record(
 
 
 def _sequence_and_deliver():
-    from .delivery import schedule_due
-
     deliveries = sequence()
     if deliveries:
-        schedule_due(deliveries)
+        _schedule(deliveries)
 
 
 def sequence():
     """Number committed events without a position and fan them out into deliveries; returns
     the ids of the deliveries created. Safe to call from anywhere, at any time."""
     created = []
+    # Most calls (every feed read) find nothing to number: they take no lock.
+    if not OutboxEvent.objects.filter(position__isnull=True).exists():
+        return created
     while True:
         with transaction.atomic():
             _lock()
+            # The lowest ranks first: a subject's earlier events always come in the same batch
+            # as its later ones, or an earlier one.
             batch = list(
                 OutboxEvent.objects.filter(position__isnull=True)
                 .order_by("subject_rank", "created_at", "id")
@@ -96,20 +116,39 @@ def sequence():
             if not batch:
                 return created
             last = OutboxEvent.objects.aggregate(last=Max("position"))["last"] or 0
-            for offset, event in enumerate(batch, start=1):
+            for offset, event in enumerate(feed_order(batch), start=1):
                 event.position = last + offset
             OutboxEvent.objects.bulk_update(batch, ["position"])
-            created.extend(_fan_out(batch))
+            created.extend(_fan_out(sorted(batch, key=lambda event: event.position)))
         if len(batch) < BATCH:
             return created
 
 
+def feed_order(events):
+    """The events in the order they were recorded, except that each subject's come in rank
+    order: a subject's events take the places its events have in recording time, in rank
+    order. Recording times come from the hosts' clocks, which may disagree; the rank, counted
+    under the subject's row lock, cannot. Across subjects, recording time is the best guess of
+    commit order there is (a renewal's superseded before its renewed)."""
+    by_time = sorted(events, key=lambda event: (event.created_at, str(event.pk)))
+    by_subject = {}
+    for event in sorted(events, key=lambda event: event.subject_rank):
+        by_subject.setdefault(event.subject, []).append(event)
+    ranked = {subject: iter(subject_events) for subject, subject_events in by_subject.items()}
+    return [next(ranked[event.subject]) for event in by_time]
+
+
 def _lock():
+    """Make this transaction the only sequencer until it commits."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCE_LOCK])
-    # SQLite: the bulk update below makes this transaction the only writer until it commits;
-    # another run waits (busy timeout) and then reads the numbers this one gave.
+    elif connection.vendor == "sqlite":
+        # SQLite's single writer, taken now, before reading: a transaction begun DEFERRED
+        # (the project's settings begin IMMEDIATE, but this must not depend on them) would
+        # read the same batch as another run and then fail to write ("database is locked").
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE procedure_system_outboxevent SET position = NULL WHERE 0")
 
 
 # Who sees what -------------------------------------------------------------------------------
@@ -301,11 +340,13 @@ def _fan_out(events):
 
 def replay(subscription, after_position):
     """Deliver again every event after a position to one subscription (the admin's "replay
-    since"): deliveries made pending again, missing ones created; returns how many."""
+    since"): deliveries made pending again, missing ones created, all sent once the caller's
+    transaction commits; returns how many. Only what the subscription receives today is
+    replayed (its area and types now), whatever it received before."""
+    sequence()
     area = area_of(subscription)
     wanted = set(subscription.event_types)
     now = timezone.now()
-    count = 0
     events = (
         OutboxEvent.objects.filter(position__gt=after_position)
         .filter(area.q())
@@ -316,13 +357,14 @@ def replay(subscription, after_position):
             "event_id", "pk"
         )
     )
-    fresh = []
+    again, fresh = [], []
     for event in events.iterator(chunk_size=BATCH):
         kind = presented_kind(event, area)
         if wanted and kind not in wanted:
             continue
-        count += 1
-        if event.pk not in existing:
+        if event.pk in existing:
+            again.append(existing[event.pk])
+        else:
             fresh.append(
                 Delivery(
                     subscription=subscription,
@@ -333,8 +375,18 @@ def replay(subscription, after_position):
                     next_attempt_at=now,
                 )
             )
-    Delivery.objects.filter(pk__in=existing.values()).update(
-        state=Delivery.State.PENDING, attempts=0, first_attempt_at=None, next_attempt_at=now
-    )
+    for start in range(0, len(again), BATCH):
+        Delivery.objects.filter(pk__in=again[start : start + BATCH]).update(
+            state=Delivery.State.PENDING, attempts=0, first_attempt_at=None, next_attempt_at=now
+        )
     Delivery.objects.bulk_create(fresh, batch_size=500)
-    return count
+    ids = again + [delivery.pk for delivery in fresh]
+    if ids:
+        transaction.on_commit(lambda: _schedule(ids), robust=True)
+    return len(ids)
+
+
+def _schedule(delivery_ids):
+    from .delivery import schedule_due
+
+    schedule_due(delivery_ids)

@@ -1,11 +1,12 @@
 """Existing outbox events join the feed: positions in the order they were recorded, their
-certificate as subject, the version-1 body's data kept as the event's data; the receiver
+certificate as subject, the version-1 body's time and data kept as the event's data; the receiver
 configured in the environment gets a delivery for each, delivered ones kept as delivered and
 the rest pending again (with the new, longer retry schedule)."""
 
 from collections import defaultdict
 
 from django.db import migrations
+from django.utils.dateparse import parse_datetime
 
 ENVIRONMENT_NAME = "PROCEDURE_SYSTEM_EVENTS_URL"
 
@@ -30,11 +31,12 @@ def fill(apps, schema_editor):
         ranks[event.subject] += 1
         event.subject_rank = ranks[event.subject]
         event.position = position
-        event.occurred_at = event.created_at
+        payload = event.payload or {}
+        # The change's own time, as the version-1 body told it (the recording time if not).
+        event.occurred_at = parse_datetime(payload.get("occurred_at") or "") or event.created_at
         if certificate is not None:
             event.officer_id = certificate.officer_id
             event.unit_id = certificate.officer.unit_id
-        payload = event.payload or {}
         event.payload = {key: payload[key] for key in ("certificate", "officer") if key in payload}
         delivered = event.state == "delivered"
         deliveries.append(

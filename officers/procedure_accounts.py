@@ -100,7 +100,8 @@ def withdraw_request(officer, user):
 @transaction.atomic
 def confirm_request(officer, account, user):
     """Link the requested account, if it is still `account` and nobody else holds it."""
-    officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    # NO KEY: rows that point to the officer (its feed event, log entries) need not wait.
+    officer = Officer.objects.select_for_update(no_key=True).get(pk=officer.pk)
     if not account or officer.procedure_account_requested != account:
         raise RequestChanged
     if taken_by_another(officer, account):
@@ -123,7 +124,7 @@ def confirm_request(officer, account, user):
 
 @transaction.atomic
 def reject_request(officer, account, user, reason=""):
-    officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    officer = Officer.objects.select_for_update(no_key=True).get(pk=officer.pk)
     if not account or officer.procedure_account_requested != account:
         raise RequestChanged
     officer.procedure_account_requested = ""

@@ -15,7 +15,7 @@ Standard Webhooks (webhooks.py). It runs as the task `deliver_delivery` on the "
    the delivery due again and sends it; otherwise it finds nothing to do.
 2. POST, outside any transaction, within a total deadline of PROCEDURE_SYSTEM_TIMEOUT_SECONDS
    (connecting, sending and reading together: a receiver that answers one byte a second is cut
-   off), reading at most MAX_RESPONSE_BYTES of the answer, following no redirect.
+   off), reading at most 64 KiB of the answer (sending.py), following no redirect.
 3. Record the outcome under the lock, with the attempt in the log (DeliveryAttempt):
    - 2xx: delivered; the subject's next pending delivery is handed on (queued now).
    - anything else: tried again after RETRY_SCHEDULE (30 s, 2 min, 10 min … then every 12 h;
@@ -30,19 +30,10 @@ rows of dead workers failed (`reap_abandoned_tasks`) and queues whatever is due.
 harmless: the receiver keeps each webhook-id once.
 """
 
-import base64
-import contextlib
-import http.client
-import json
 import logging
 import secrets
-import socket
-import ssl
-import threading
 import time
 from datetime import timedelta
-from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -56,6 +47,7 @@ from django_tasks import task
 
 from . import feed, webhooks
 from .models import Delivery, DeliveryAttempt, SigningSecret, Subscription
+from .sending import USER_AGENT, Request, Result, encode, post, shown_url
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +70,6 @@ RETRY_JITTER = 0.2
 # A pending delivery due for longer than this is stuck (no worker, or a worker that cannot
 # reach the database): /health/ says so.
 STUCK_AFTER = timedelta(minutes=15)
-USER_AGENT = "kynangso-webhooks/2"
-MAX_RESPONSE_BYTES = 64 * 1024
-EXCERPT_LENGTH = 1000
-ERROR_LENGTH = 1000
 TASK_PATHS = (
     "procedure_system.delivery.deliver_delivery",
     # The task of version 1: its rows left RUNNING by a dead worker are reaped too.
@@ -120,11 +108,6 @@ def retry_delay(attempts):
     """The wait after the `attempts`-th failed attempt, shortened by up to 20 % at random."""
     full = RETRY_SCHEDULE[attempts - 1] if attempts <= len(RETRY_SCHEDULE) else RETRY_CAP
     return full * (1 - RETRY_JITTER * secrets.SystemRandom().random())
-
-
-def encode(body):
-    """The body exactly as sent and signed: compact JSON, UTF-8, Vietnamese left readable."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 # Queueing -----------------------------------------------------------------------------------
@@ -310,22 +293,6 @@ def _target(subscription):
     return subscription.url, keys
 
 
-class Request:
-    def __init__(self, url, headers, body):
-        self.url, self.headers, self.body = url, headers, body
-
-    def logged_headers(self):
-        """The headers as the attempt log keeps them: signatures shortened, credentials out."""
-        shown = {}
-        for name, value in self.headers.items():
-            if name.lower() == "authorization":
-                value = "…"
-            elif name.lower() in ("webhook-signature", "x-kns-signature"):
-                value = " ".join(part[:12] + "…" for part in value.split())
-            shown[name] = value
-        return shown
-
-
 def build_request(delivery):
     """Step 2a: the body and headers of the delivery's next attempt, signed now."""
     subscription = delivery.subscription
@@ -346,119 +313,6 @@ def build_request(delivery):
     return Request(url, headers, data)
 
 
-class Result:
-    """What one POST came to."""
-
-    def __init__(self, status=None, excerpt="", error="", retry_after=None, duration_ms=0):
-        self.status, self.excerpt, self.error = status, excerpt, error
-        self.retry_after, self.duration_ms = retry_after, duration_ms
-
-    @property
-    def ok(self):
-        return self.status is not None and 200 <= self.status < 300 and not self.error
-
-
-def post(request, timeout=None):
-    """Step 2b: POST within a total deadline (a timer shuts the socket when it passes, whatever
-    the receiver is doing), reading at most MAX_RESPONSE_BYTES of the answer."""
-    timeout = settings.PROCEDURE_SYSTEM_TIMEOUT_SECONDS if timeout is None else timeout
-    started = time.monotonic()
-    parts = urlsplit(request.url)
-    headers = dict(request.headers)
-    if parts.username:
-        credentials = f"{parts.username}:{parts.password or ''}".encode()
-        headers["Authorization"] = "Basic " + base64.b64encode(credentials).decode("ascii")
-    path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
-    status, excerpt, retry_after, error = None, "", None, ""
-    conn = deadline = None
-    try:
-        conn = _connection(parts, timeout)
-        deadline = _Deadline(conn, timeout)
-        deadline.start()
-        conn.connect()
-        # Connecting took its own timeout: only what is left of the deadline remains.
-        remaining = timeout - (time.monotonic() - started)
-        if deadline.passed or remaining <= 0:
-            raise TimeoutError
-        conn.sock.settimeout(remaining)
-        conn.request("POST", path, body=request.body, headers=headers)
-        response = conn.getresponse()
-        status = response.status
-        retry_after = _retry_after(response.getheader("Retry-After"))
-        try:
-            answer = response.read(MAX_RESPONSE_BYTES)
-        except (OSError, http.client.HTTPException):
-            answer = b""  # cut at the deadline: the status is what counts
-        excerpt = answer.decode("utf-8", errors="replace")[:EXCERPT_LENGTH]
-        if not 200 <= status < 300:
-            error = f"HTTP {status}"
-            if 300 <= status < 400:
-                error += f": redirect to {response.getheader('Location', '?')} not followed"
-    except Exception as exc:
-        if deadline is not None and deadline.passed:
-            error = f"No answer within the {timeout:g} s deadline"
-        else:
-            error = f"{type(exc).__name__}: {exc}"
-    finally:
-        if deadline is not None:
-            deadline.cancel()
-        if conn is not None:
-            conn.close()
-    duration_ms = round((time.monotonic() - started) * 1000)
-    return Result(status, excerpt, error[:ERROR_LENGTH], retry_after, duration_ms)
-
-
-def _connection(parts, timeout):
-    if parts.scheme == "https":
-        context = ssl.create_default_context()
-        return http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=timeout, context=context
-        )
-    if parts.scheme == "http":
-        return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    raise ValueError(f"unsupported URL scheme {parts.scheme!r}")
-
-
-class _Deadline:
-    """Shuts a connection's socket down when the time is up: a blocked connect, send or read
-    then fails at once (a socket timeout alone would only bound each read)."""
-
-    def __init__(self, conn, seconds):
-        self.conn = conn
-        self.passed = False
-        self.timer = threading.Timer(seconds, self._cut)
-        self.timer.daemon = True
-
-    def start(self):
-        self.timer.start()
-
-    def cancel(self):
-        self.timer.cancel()
-
-    def _cut(self):
-        self.passed = True
-        sock = self.conn.sock
-        if sock is not None:
-            # The plain socket's shutdown, also under TLS: it wakes the reading thread without
-            # touching the TLS object that thread is using.
-            with contextlib.suppress(OSError):
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-def _retry_after(value):
-    """Retry-After in seconds (a number or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return int(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0, int((moment - timezone.now()).total_seconds()))
-
-
 def record_outcome(claimed, request, result, now=None):
     """Step 3: log the attempt and decide what comes next, under the delivery's lock."""
     now = now or timezone.now()
@@ -466,7 +320,7 @@ def record_outcome(claimed, request, result, now=None):
         DeliveryAttempt.objects.create(
             delivery_id=claimed.delivery.pk,
             at=now,
-            url=_shown_url(request.url),
+            url=shown_url(request.url),
             request_headers=request.logged_headers(),
             status=result.status,
             response_excerpt=result.excerpt,
@@ -602,15 +456,6 @@ def _hand_on(delivery, now):
     if following.next_attempt_at > now:
         Delivery.objects.filter(pk=following.pk).update(next_attempt_at=now)
     _schedule_on_commit([following.pk])
-
-
-def _shown_url(url):
-    """The URL for the attempt log: without credentials or query values."""
-    parts = urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, "…" if parts.query else "", ""))
 
 
 # Telling the administrators -----------------------------------------------------------------

@@ -558,7 +558,6 @@ class ReplayView(SubscriptionActionView):
                 user=self.request.user,
                 data={"after": after, "events": count},
             )
-            transaction.on_commit(delivery.schedule_due)
         messages.success(
             self.request,
             ngettext(

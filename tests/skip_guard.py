@@ -14,6 +14,7 @@ ALLOWED = {
     "tests/assessments/test_concurrency.py": "sqlite",
     "tests/procedure_system/test_feed_concurrency.py": "sqlite",
     "tests/certification/test_concurrent_issue.py": "sqlite",
+    "tests/procedure_system/test_worker_killed.py": "sqlite",
 }
 
 

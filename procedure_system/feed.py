@@ -309,6 +309,17 @@ def receiving_subscriptions():
     return subscriptions
 
 
+def _new_delivery(subscription, event, kind, now):
+    return Delivery(
+        subscription=subscription,
+        event=event,
+        position=event.position,
+        subject=event.subject,
+        kind=kind,
+        next_attempt_at=now,
+    )
+
+
 def _fan_out(events):
     subscriptions = [(s, area_of(s)) for s in receiving_subscriptions()]
     if not subscriptions:
@@ -323,16 +334,7 @@ def _fan_out(events):
             kind = presented_kind(event, area)
             if wanted and kind not in wanted:
                 continue
-            deliveries.append(
-                Delivery(
-                    subscription=subscription,
-                    event=event,
-                    position=event.position,
-                    subject=event.subject,
-                    kind=kind,
-                    next_attempt_at=now,
-                )
-            )
+            deliveries.append(_new_delivery(subscription, event, kind, now))
     Delivery.objects.bulk_create(deliveries, batch_size=500)
     # Both databases give the new ids back (PostgreSQL, SQLite from 3.35).
     return [delivery.pk for delivery in deliveries]
@@ -365,16 +367,7 @@ def replay(subscription, after_position):
         if event.pk in existing:
             again.append(existing[event.pk])
         else:
-            fresh.append(
-                Delivery(
-                    subscription=subscription,
-                    event=event,
-                    position=event.position,
-                    subject=event.subject,
-                    kind=kind,
-                    next_attempt_at=now,
-                )
-            )
+            fresh.append(_new_delivery(subscription, event, kind, now))
     for start in range(0, len(again), BATCH):
         Delivery.objects.filter(pk__in=again[start : start + BATCH]).update(
             state=Delivery.State.PENDING, attempts=0, first_attempt_at=None, next_attempt_at=now

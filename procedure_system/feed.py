@@ -86,19 +86,26 @@ def record(
         payload=data,
         occurred_at=occurred_at,
     )
-    transaction.on_commit(_sequence_and_deliver, robust=True)
+    transaction.on_commit(_sequence_after_commit, robust=True)
     return event
 
 
-def _sequence_and_deliver():
-    deliveries = sequence()
-    if deliveries:
-        _schedule(deliveries)
+def _sequence_after_commit():
+    sequence()
 
 
 def sequence():
-    """Number committed events without a position and fan them out into deliveries; returns
-    the ids of the deliveries created. Safe to call from anywhere, at any time."""
+    """Number committed events without a position and fan them out into deliveries, queued
+    once this commits; returns the ids of the deliveries created. Safe to call from anywhere,
+    at any time. Whoever numbers an event queues its deliveries: when a feed read numbers an
+    event before its own transaction's after-commit run does, that run finds nothing left."""
+    created = _number_committed_events()
+    if created:
+        transaction.on_commit(lambda: _schedule(created), robust=True)
+    return created
+
+
+def _number_committed_events():
     created = []
     # Most calls (every feed read) find nothing to number: they take no lock.
     if not OutboxEvent.objects.filter(position__isnull=True).exists():

@@ -530,7 +530,7 @@ def test_deliver_events_sequences_the_feed_then_delivers_inline(
     receiver, subscription, officer, course, monkeypatch
 ):
     # A process that died between commit and sequencing left an event without a position.
-    monkeypatch.setattr(feed, "_sequence_and_deliver", lambda: None)
+    monkeypatch.setattr(feed, "_sequence_after_commit", lambda: None)
     certify(officer, course)
     assert not Delivery.objects.exists()
 
